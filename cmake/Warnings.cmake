@@ -1,0 +1,8 @@
+# sdelka_warnings(target): the project's warning set; -Werror unless SDELKA_WERROR is OFF.
+function(sdelka_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor
+                         -Wno-missing-field-initializers)
+  if(SDELKA_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
