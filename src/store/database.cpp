@@ -1,0 +1,108 @@
+#include "store/database.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <ctime>
+#include <cstdio>
+
+#include "core/embedded.hpp"
+
+namespace sdelka {
+const std::vector<core::EmbeddedFile>& migration_files();
+}
+
+namespace sdelka::store {
+
+std::unique_ptr<Database> open_sqlite(const std::string& path, const DbOptions& opts);
+std::unique_ptr<Database> open_postgres(const std::string& url, const DbOptions& opts);
+
+const std::string& Row::str(std::size_t i) const {
+  static const std::string empty;
+  const auto& v = v_.at(i);
+  return v ? *v : empty;
+}
+
+std::int64_t Row::i64(std::size_t i) const {
+  const auto& v = v_.at(i);
+  if (!v) return 0;
+  std::int64_t out = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || p != v->data() + v->size())
+    throw DbError(DbError::Kind::other, "column " + std::to_string(i) + " is not an integer: " + *v);
+  return out;
+}
+
+std::optional<std::int64_t> Row::opt_i64(std::size_t i) const {
+  if (null(i)) return std::nullopt;
+  return i64(i);
+}
+
+std::optional<Row> Tx::one(std::string_view sql, const Params& params) {
+  auto rows = query(sql, params);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::unique_ptr<Database> open_database(const std::string& url, const DbOptions& opts) {
+  if (url.rfind("sqlite:", 0) == 0) {
+    auto path = url.substr(7);
+    if (path.empty()) throw DbError(DbError::Kind::connection, "--db sqlite:PATH needs a path");
+    return open_sqlite(path, opts);
+  }
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return open_postgres(url, opts);
+  throw DbError(DbError::Kind::connection,
+                "unknown database URL '" + url + "': use sqlite:PATH or postgresql://…");
+}
+
+std::vector<std::string> migrate(Database& db) {
+  const std::string prefix = db.backend() == Backend::sqlite ? "sqlite/" : "postgres/";
+  db.write([](Tx& tx) {
+    tx.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
+  });
+  std::vector<std::string> applied;
+  std::vector<const core::EmbeddedFile*> files;
+  for (const auto& f : migration_files())
+    if (f.path.substr(0, prefix.size()) == prefix) files.push_back(&f);
+  std::sort(files.begin(), files.end(), [](auto* a, auto* b) { return a->path < b->path; });
+  for (const auto* f : files) {
+    std::string version(f->path.substr(prefix.size()));
+    db.write([&](Tx& tx) {
+      if (tx.one("SELECT 1 FROM schema_migrations WHERE version = ?", {version})) return;
+      // Statements are separated by lines holding only ";" or by ";\n" at line end.
+      std::string sql(f->data);
+      std::size_t start = 0;
+      while (start < sql.size()) {
+        auto end = sql.find(";\n", start);
+        if (end == std::string::npos) end = sql.size();
+        std::string stmt = sql.substr(start, end - start);
+        start = end + 2;
+        bool blank = stmt.find_first_not_of(" \t\r\n") == std::string::npos;
+        if (!blank) tx.exec(stmt);
+      }
+      tx.exec("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", {version, now_iso()});
+      applied.push_back(version);
+    });
+  }
+  return applied;
+}
+
+static std::string format_iso(std::chrono::system_clock::time_point tp) {
+  using namespace std::chrono;
+  auto ms = duration_cast<milliseconds>(tp.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+std::string now_iso() { return format_iso(std::chrono::system_clock::now()); }
+
+std::string iso_after(std::int64_t seconds) {
+  return format_iso(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
+}
+
+}  // namespace sdelka::store
