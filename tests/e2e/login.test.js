@@ -39,7 +39,7 @@ describe('login and the shell', () => {
     const alert = page.locator('[role=alert]');
     await alert.waitFor({ state: 'visible' });
     assert.match(await alert.innerText(), /Неверный логин или пароль/);
-    // The form is shown again, with the login kept and the password cleared.
+    // The form is shown again, without the password typed before.
     await page.locator('form#login-form').waitFor({ state: 'visible' });
     assert.equal(await page.locator('form#logout-form').count(), 0);
     assert.equal(await page.locator('input#password').inputValue(), '');
@@ -47,6 +47,19 @@ describe('login and the shell', () => {
     const res2 = await submitLogin(page, 'nobody.here', PASSWORD);
     assert.equal(res2.status(), 401);
     assert.match(await page.locator('[role=alert]').innerText(), /Неверный логин или пароль/);
+  }));
+
+  test('the login form works with labels and the Enter key', withBrowser(srv, async (page) => {
+    await page.goto('/login');
+    // Clicking a label focuses its field: the labels are tied to the inputs.
+    await page.locator('label', { hasText: 'Логин' }).first().click();
+    assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'login');
+    await page.keyboard.type(SALES.login);
+    await page.locator('label', { hasText: 'Пароль' }).first().click();
+    assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'password');
+    await page.keyboard.type(PASSWORD);
+    await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.keyboard.press('Enter')]);
+    await page.locator('form#logout-form').waitFor({ state: 'visible' });
   }));
 
   test('login shows the shell, logout returns to the login page', withBrowser(srv, async (page) => {
