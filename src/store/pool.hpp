@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "store/database.hpp"
@@ -22,7 +23,9 @@ class Pool {
   class Lease {
    public:
     Lease(Pool* p, std::unique_ptr<Conn> c) : pool_(p), conn_(std::move(c)) {}
-    Lease(Lease&&) = default;
+    // A moved-from lease gives nothing back (a defaulted move would release the slot twice).
+    Lease(Lease&& o) noexcept : pool_(std::exchange(o.pool_, nullptr)), conn_(std::move(o.conn_)) {}
+    Lease& operator=(Lease&&) = delete;
     ~Lease() { if (pool_) pool_->give_back(std::move(conn_)); }
     Conn& operator*() { return *conn_; }
     Conn* operator->() { return conn_.get(); }

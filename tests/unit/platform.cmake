@@ -1,0 +1,10 @@
+# Platform: the storage contract against SQLite and PostgreSQL.
+add_executable(unit_store ${CMAKE_CURRENT_LIST_DIR}/store_test.cpp)
+target_link_libraries(unit_store PRIVATE sdelka_store GTest::gtest_main)
+sdelka_warnings(unit_store)
+# Without SDELKA_TEST_PG_URL the PostgreSQL instantiation skips itself.
+gtest_discover_tests(unit_store)
+# The same binary against a throwaway PostgreSQL 15 cluster (scripts/pg-test-server.sh).
+add_test(NAME unit_store_pg
+         COMMAND bash ${PROJECT_SOURCE_DIR}/tests/unit/with-pg.sh $<TARGET_FILE:unit_store>)
+set_tests_properties(unit_store_pg PROPERTIES TIMEOUT 300)
