@@ -58,16 +58,15 @@ std::string one_line(std::string_view m) {
 
 // --- URL handling -------------------------------------------------------------------------------
 
-// The URL with the password of the user-info part and of any password=… query parameter
-// replaced by "***"; `secrets` receives the raw passwords. Textual, so that it also works for a
-// URL that libpq refuses to parse.
+// The URL with the password of the user-info part and of the password=… / sslpassword=… query
+// parameters replaced by "***"; `secrets` receives the raw passwords. Textual, so that it also
+// works for a URL that libpq refuses to parse.
 std::string redact_url(const std::string& url, std::vector<std::string>* secrets = nullptr) {
   std::string out = url;
   auto scheme = out.find("://");
   const std::size_t auth_begin = scheme == std::string::npos ? 0 : scheme + 3;
   std::size_t slash = out.find('/', auth_begin);
   if (slash == std::string::npos) slash = out.size();
-  std::size_t query_from = auth_begin;
   // The last '@' before the path ends the user info (a password may hold '@' or '?').
   auto at = slash > auth_begin ? out.rfind('@', slash - 1) : std::string::npos;
   if (at != std::string::npos && at >= auth_begin) {
@@ -75,19 +74,21 @@ std::string redact_url(const std::string& url, std::vector<std::string>* secrets
     if (colon != std::string::npos && colon < at) {
       if (secrets && at > colon + 1) secrets->push_back(out.substr(colon + 1, at - colon - 1));
       out.replace(colon + 1, at - colon - 1, "***");
-      at = colon + 4;
     }
-    query_from = at + 1;
   }
-  auto q = out.find('?', query_from);
+  // Password-like query parameters anywhere after the scheme (a userinfo password holding '?'
+  // is already "***" here).
+  auto q = out.find('?', auth_begin);
   while (q != std::string::npos) {
     const std::size_t key = q + 1;
     std::size_t end = out.find('&', key);
     if (end == std::string::npos) end = out.size();
-    if (out.compare(key, 9, "password=") == 0) {
-      if (secrets && end > key + 9) secrets->push_back(out.substr(key + 9, end - key - 9));
-      out.replace(key + 9, end - key - 9, "***");
-      end = key + 12;
+    const std::size_t eq = out.find('=', key);
+    // password=…, sslpassword=…
+    if (eq != std::string::npos && eq < end && eq >= key + 8 && out.compare(eq - 8, 8, "password") == 0) {
+      if (secrets && end > eq + 1) secrets->push_back(out.substr(eq + 1, end - eq - 1));
+      out.replace(eq + 1, end - eq - 1, "***");
+      end = eq + 4;
     }
     q = end < out.size() ? end : std::string::npos;
   }

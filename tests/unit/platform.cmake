@@ -2,8 +2,9 @@
 add_executable(unit_store ${CMAKE_CURRENT_LIST_DIR}/store_test.cpp)
 target_link_libraries(unit_store PRIVATE sdelka_store GTest::gtest_main)
 sdelka_warnings(unit_store)
-# Without SDELKA_TEST_PG_URL the PostgreSQL instantiation skips itself.
-gtest_discover_tests(unit_store)
+# Without SDELKA_TEST_PG_URL the PostgreSQL instantiation skips itself. The prefix lets
+# `ctest -R unit_store` select these together with unit_store_pg.
+gtest_discover_tests(unit_store TEST_PREFIX "unit_store.")
 # The same binary against a throwaway PostgreSQL 15 cluster (scripts/pg-test-server.sh).
 add_test(NAME unit_store_pg
          COMMAND bash ${PROJECT_SOURCE_DIR}/tests/unit/with-pg.sh $<TARGET_FILE:unit_store>)

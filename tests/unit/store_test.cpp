@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <ostream>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -16,6 +17,11 @@
 #include <vector>
 
 #include "store/database.hpp"
+
+namespace sdelka::store {
+// Test names read "… # GetParam() = PostgreSQL" in ctest.
+void PrintTo(Backend b, std::ostream* os) { *os << (b == Backend::sqlite ? "SQLite" : "PostgreSQL"); }
+}  // namespace sdelka::store
 
 namespace fs = std::filesystem;
 using namespace sdelka::store;
@@ -448,7 +454,8 @@ TEST_P(StoreTest, PasswordNeverShown) {
   EXPECT_NE(db->describe().find("password=***"), std::string::npos) << db->describe();
 
   for (const std::string bad : {"postgresql://admin:Sekr3tPass@/sdelka?host=/nonexistent-sdelka-dir&connect_timeout=2",
-                                "postgresql://admin:Sekr3tPass@[::1/sdelka", "postgres://admin:Sekr3tPass@h/%zz"}) {
+                                "postgresql://admin:Sekr3tPass@[::1/sdelka", "postgres://admin:Sekr3tPass@h/%zz",
+                                "postgresql://admin:Sekr3tPass@/x?sslpassword=Sekr3tPass&bogus=1"}) {
     try {
       open_database(bad);
       ADD_FAILURE() << "opened " << bad;
