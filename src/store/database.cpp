@@ -57,7 +57,13 @@ std::unique_ptr<Database> open_database(const std::string& url, const DbOptions&
 
 std::vector<std::string> migrate(Database& db) {
   const std::string prefix = db.backend() == Backend::sqlite ? "sqlite/" : "postgres/";
-  db.write([](Tx& tx) {
+  // Serialises concurrent migrators (several instances starting at once). SQLite's BEGIN
+  // IMMEDIATE already does; on PostgreSQL CREATE TABLE IF NOT EXISTS and the version check race.
+  auto serialise = [&db](Tx& tx) {
+    if (db.backend() == Backend::postgres) tx.one("SELECT pg_advisory_xact_lock(5362413919384541184)");
+  };
+  db.write([&](Tx& tx) {
+    serialise(tx);
     tx.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
   });
   std::vector<std::string> applied;
@@ -68,6 +74,7 @@ std::vector<std::string> migrate(Database& db) {
   for (const auto* f : files) {
     std::string version(f->path.substr(prefix.size()));
     db.write([&](Tx& tx) {
+      serialise(tx);
       if (tx.one("SELECT 1 FROM schema_migrations WHERE version = ?", {version})) return;
       // Statements are separated by lines holding only ";" or by ";\n" at line end.
       std::string sql(f->data);

@@ -22,6 +22,7 @@
 //   (options=-c%20lock_timeout%3D5s) to bound lock waits; a timed-out wait is Kind::busy.
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <memory>
@@ -233,10 +234,12 @@ DbError::Kind kind_of(PGconn* c, std::string_view state) {
 }
 
 std::string sql_head(std::string_view sql) {
-  std::string s(sql.substr(0, 80));
+  std::size_t cut = std::min<std::size_t>(sql.size(), 80);
+  while (cut < sql.size() && cut > 0 && (static_cast<unsigned char>(sql[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
+  std::string s(sql.substr(0, cut));
   for (auto& ch : s)
     if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
-  return sql.size() > 80 ? s + "…" : s;
+  return cut < sql.size() ? s + "…" : s;
 }
 
 // --- connection ---------------------------------------------------------------------------------

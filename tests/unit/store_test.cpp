@@ -124,6 +124,32 @@ TEST_P(StoreTest, MigrateAppliesOnceAndIsIdempotent) {
     EXPECT_EQ(count(*db_, t), 0) << t;
 }
 
+TEST_P(StoreTest, ConcurrentMigrateAppliesOnce) {
+  // Several processes starting at once on one database: each migration is applied exactly once.
+  constexpr int kRunners = 4;
+  std::vector<std::unique_ptr<Database>> dbs;
+  for (int i = 0; i < kRunners; ++i) dbs.push_back(open(DbOptions{.pool_size = 1}));
+  std::vector<std::vector<std::string>> applied(kRunners);
+  std::vector<std::string> errors(kRunners);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRunners; ++i)
+    threads.emplace_back([&, i] {
+      try {
+        applied[i] = migrate(*dbs[i]);
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+      }
+    });
+  for (auto& t : threads) t.join();
+  std::size_t total = 0;
+  for (int i = 0; i < kRunners; ++i) {
+    EXPECT_EQ(errors[i], "") << "runner " << i;
+    total += applied[i].size();
+  }
+  EXPECT_EQ(total, 1u);
+  EXPECT_EQ(count(*db_, "schema_migrations"), 1);
+}
+
 TEST_P(StoreTest, InsertReturningId) {
   migrate(*db_);
   std::int64_t a = 0, b = 0;
