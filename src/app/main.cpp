@@ -16,6 +16,7 @@ using Action = std::function<int()>;
 // Each command group wires its options here (these files are included by main.cpp only).
 #include "app/cli_loan.inc"
 #include "app/cli_score.inc"
+#include "app/cli_platform.inc"
 
 int main(int argc, char** argv) {
   using namespace sdelka::app;
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   Action action;
   register_loan_commands(app, action);
   register_score_commands(app, action);
+  register_platform_commands(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

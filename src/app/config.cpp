@@ -1,0 +1,42 @@
+// Configuration: flags and environment are parsed by CLI11 in main.cpp; this fills what they
+// left unset from the TOML file and then from defaults.
+#include <toml++/toml.h>
+
+#include <thread>
+
+#include "app/platform.hpp"
+
+namespace sdelka::app {
+
+std::string finish_config(Config& c) {
+  if (!c.config_file.empty()) {
+    toml::table t;
+    try {
+      t = toml::parse_file(c.config_file);
+    } catch (const toml::parse_error& e) {
+      return "cannot read config " + c.config_file + ": " + std::string(e.description());
+    }
+    if (c.db.empty()) c.db = t["database"]["url"].value_or(std::string());
+    if (c.listen.empty()) c.listen = t["server"]["listen"].value_or(std::string());
+    if (c.workers == 0) c.workers = t["server"]["workers"].value_or(0);
+    if (c.io_threads == 0) c.io_threads = t["server"]["io_threads"].value_or(0);
+    if (c.body_limit == 0) c.body_limit = t["server"]["body_limit"].value_or(0LL);
+    if (c.idle_timeout == 0) c.idle_timeout = t["server"]["idle_timeout_seconds"].value_or(0);
+    if (c.header_timeout == 0) c.header_timeout = t["server"]["header_timeout_seconds"].value_or(0);
+    if (!c.behind_https) c.behind_https = t["server"]["behind_https"].value_or(false);
+    if (!c.no_access_log) c.no_access_log = !t["log"]["access_log"].value_or(true);
+    if (c.log_level.empty()) c.log_level = t["log"]["level"].value_or(std::string());
+  }
+  if (c.db.empty()) c.db = "sqlite:data/sdelka.db";
+  if (c.listen.empty()) c.listen = "127.0.0.1:8080";
+  if (c.workers <= 0) c.workers = static_cast<int>(std::max(2u, std::thread::hardware_concurrency() * 2));
+  if (c.io_threads <= 0) c.io_threads = 1;
+  if (c.body_limit <= 0) c.body_limit = 1 << 20;
+  if (c.idle_timeout <= 0) c.idle_timeout = 60;
+  if (c.header_timeout <= 0) c.header_timeout = 10;
+  if (c.log_level.empty()) c.log_level = "info";
+  if (c.workers > 256) return "workers must be at most 256";
+  return "";
+}
+
+}  // namespace sdelka::app

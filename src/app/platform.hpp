@@ -1,0 +1,41 @@
+#pragma once
+// The platform commands: serve, migrate, user, backup, restore. Plain functions called by the
+// CLI wiring in cli_platform.inc; each returns the process exit status (2 for bad arguments).
+#include <string>
+#include <vector>
+
+namespace sdelka::app {
+
+// Settings from flags, environment (SDELKA_*) and a TOML file, in that order of precedence.
+struct Config {
+  std::string config_file;  // --config / SDELKA_CONFIG
+  std::string db;           // --db / SDELKA_DB / [database] url; default sqlite:data/sdelka.db
+  std::string listen;       // --listen / SDELKA_LISTEN / [server] listen; default 127.0.0.1:8080
+  int workers = 0;          // --workers / SDELKA_WORKERS / [server] workers; default 2 × cores
+  int io_threads = 0;       // [server] io_threads; default 1
+  long long body_limit = 0; // [server] body_limit; default 1 MiB
+  int idle_timeout = 0;     // [server] idle_timeout_seconds; default 60
+  int header_timeout = 0;   // [server] header_timeout_seconds; default 10
+  bool behind_https = false;  // --behind-https / SDELKA_BEHIND_HTTPS / [server] behind_https
+  bool no_access_log = false; // --no-access-log / [log] access_log = false
+  std::string log_level;    // --log-level / SDELKA_LOG_LEVEL / [log] level; default info
+  bool demo = true;         // load demo data into a new database (--no-demo)
+};
+
+// Fills unset fields from the TOML file (when given) and defaults. Returns "" or an error.
+std::string finish_config(Config& c);
+
+int cmd_serve(Config c);
+int cmd_migrate(Config c);
+
+struct UserArgs {
+  std::string login, role, department, name, email;
+};
+int cmd_user_add(Config c, const UserArgs& a);
+int cmd_user_passwd(Config c, const std::string& login);
+int cmd_user_disable(Config c, const std::string& login);
+int cmd_user_list(Config c);
+int cmd_backup(Config c, const std::string& file);
+int cmd_restore(Config c, const std::string& file, bool force);
+
+}  // namespace sdelka::app

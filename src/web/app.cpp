@@ -1,0 +1,350 @@
+#include "web/app.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "auth/crypto.hpp"
+#include "i18n/i18n.hpp"
+#include "store/database.hpp"
+#include "web/context.hpp"
+#include "web/render.hpp"
+
+namespace sdelka::web {
+
+using http::ApiError;
+using http::Request;
+using http::Response;
+
+// ---------------------------------------------------------------- helpers shared by handlers
+
+std::optional<std::int64_t> if_match(const Request& r) {
+  auto h = r.header("if-match");
+  if (!h) return std::nullopt;
+  std::string_view v = *h;
+  if (v.substr(0, 2) == "W/") v.remove_prefix(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  std::int64_t out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc() || p != v.data() + v.size() || v.empty())
+    throw ApiError{400, i18n::t(r.ctx->lang, "err.if_match"), "", {{"If-Match", i18n::t(r.ctx->lang, "err.if_match"), "format"}}};
+  return out;
+}
+
+static std::optional<std::int64_t> parse_int(const std::string& s) {
+  std::int64_t out = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return out;
+}
+
+PageParams page_params(const Request& r, int def, int max) {
+  PageParams out{def, std::nullopt};
+  std::vector<http::FieldError> errs;
+  const auto& lang = r.ctx->lang;
+  if (auto l = r.query("limit")) {
+    auto v = parse_int(*l);
+    if (!v || *v < 1 || *v > max) errs.push_back({"limit", i18n::t(lang, "err.limit"), "range"});
+    else out.limit = static_cast<int>(*v);
+  }
+  if (auto a = r.query("after"); a && !a->empty()) {
+    auto v = parse_int(*a);
+    if (!v || *v < 0) errs.push_back({"after", i18n::t(lang, "err.after"), "format"});
+    else out.after = *v;
+  }
+  if (!errs.empty()) throw ApiError{422, i18n::t(lang, "err.validation"), "", errs};
+  return out;
+}
+
+std::int64_t id_param(const Request& r, const std::string& name) {
+  auto v = parse_int(r.params.at(name));
+  if (!v || *v <= 0) throw ApiError{404, i18n::t(r.ctx->lang, "err.not_found"), i18n::t(r.ctx->lang, "err.not_found.detail")};
+  return *v;
+}
+
+// ---------------------------------------------------------------- metrics
+
+Metrics::Metrics(std::size_t routes) : series_(new Series[routes + 1]), n_(routes + 1) {}
+
+void Metrics::observe(std::size_t route, int status, double seconds) {
+  auto& s = series_[route < n_ ? route : n_ - 1];
+  int cls = status / 100 - 1;
+  if (cls >= 0 && cls < 5) s.by_class[static_cast<std::size_t>(cls)].fetch_add(1, std::memory_order_relaxed);
+  std::size_t b = 0;
+  while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;
+  s.buckets[b].fetch_add(1, std::memory_order_relaxed);
+  s.sum_us.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+}
+
+std::string Metrics::render(const http::Router& router, const store::Database& db) const {
+  std::ostringstream o;
+  auto label = [&](std::size_t i) {
+    return i < router.routes().size() ? router.routes()[i].method + " " + router.routes()[i].pattern : std::string("unmatched");
+  };
+  o << "# HELP sdelka_http_requests_total HTTP requests by route and status class.\n"
+       "# TYPE sdelka_http_requests_total counter\n";
+  for (std::size_t i = 0; i < n_; ++i)
+    for (int c = 0; c < 5; ++c)
+      if (auto v = series_[i].by_class[static_cast<std::size_t>(c)].load())
+        o << "sdelka_http_requests_total{route=\"" << label(i) << "\",code=\"" << c + 1 << "xx\"} " << v << "\n";
+  o << "# HELP sdelka_http_errors_total HTTP responses with status 5xx by route.\n"
+       "# TYPE sdelka_http_errors_total counter\n";
+  for (std::size_t i = 0; i < n_; ++i)
+    if (auto v = series_[i].by_class[4].load()) o << "sdelka_http_errors_total{route=\"" << label(i) << "\"} " << v << "\n";
+  o << "# HELP sdelka_http_request_duration_seconds Time from request to response, by route.\n"
+       "# TYPE sdelka_http_request_duration_seconds histogram\n";
+  for (std::size_t i = 0; i < n_; ++i) {
+    std::uint64_t total = 0;
+    for (auto& b : series_[i].buckets) total += b.load();
+    if (!total) continue;
+    std::uint64_t cum = 0;
+    for (std::size_t b = 0; b < kBuckets.size(); ++b) {
+      cum += series_[i].buckets[b].load();
+      o << "sdelka_http_request_duration_seconds_bucket{route=\"" << label(i) << "\",le=\"" << kBuckets[b] << "\"} " << cum << "\n";
+    }
+    o << "sdelka_http_request_duration_seconds_bucket{route=\"" << label(i) << "\",le=\"+Inf\"} " << total << "\n";
+    o << "sdelka_http_request_duration_seconds_sum{route=\"" << label(i) << "\"} " << series_[i].sum_us.load() / 1e6 << "\n";
+    o << "sdelka_http_request_duration_seconds_count{route=\"" << label(i) << "\"} " << total << "\n";
+  }
+  auto st = db.stats();
+  o << "# HELP sdelka_db_pool_connections Database connections by state.\n"
+       "# TYPE sdelka_db_pool_connections gauge\n"
+    << "sdelka_db_pool_connections{state=\"open\"} " << st.size << "\n"
+    << "sdelka_db_pool_connections{state=\"in_use\"} " << st.in_use << "\n"
+    << "sdelka_db_pool_connections{state=\"max\"} " << st.max << "\n"
+    << "# HELP sdelka_db_pool_waits_total Times a request waited for a free database connection.\n"
+       "# TYPE sdelka_db_pool_waits_total counter\n"
+    << "sdelka_db_pool_waits_total " << st.waits << "\n";
+  return o.str();
+}
+
+// ---------------------------------------------------------------- the app
+
+App::App(store::Database& db, WebOptions opts)
+    : db_(db), opts_(opts), auth_(db, opts.auth), staff_(db) {
+  register_ops(*this);
+  register_auth_api(*this);
+  register_auth_pages(*this);
+  register_staff_api(*this);
+  register_staff_pages(*this);
+  register_audit_api(*this);
+  register_audit_pages(*this);
+  metrics_ = std::make_unique<Metrics>(router_.routes().size());
+}
+
+std::string App::cookie(const std::string& name, const std::string& value, std::int64_t max_age) const {
+  std::string c = name + "=" + value + "; Path=/; HttpOnly; SameSite=Lax";
+  if (max_age >= 0) c += "; Max-Age=" + std::to_string(max_age);
+  if (opts_.behind_https) c += "; Secure";
+  return c;
+}
+
+static bool state_changing(const std::string& m) { return m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE"; }
+
+static std::string choose_lang(const Request& req) {
+  if (auto c = req.cookie("lang")) return std::string(i18n::normalize(*c));
+  if (auto al = req.header("accept-language"); al && al->substr(0, 2) == "en") return "en";
+  return "ru";
+}
+
+Response App::handle(Request& req) {
+  const auto t0 = std::chrono::steady_clock::now();
+  req.ctx = std::make_shared<RequestContext>();
+  req.ctx->lang = choose_lang(req);
+  bool mismatch = false;
+  const http::Route* route = router_.match(req, mismatch);
+  const bool api_path = req.path.rfind("/api/", 0) == 0;
+  Response resp;
+  try {
+    resp = dispatch(req, route);
+  } catch (const ApiError& e) {
+    resp = (route ? route->options.api : api_path) ? http::problem(e, req.path) : error_page(req, e);
+  } catch (const store::DbError& e) {
+    if (e.kind == store::DbError::Kind::busy || e.kind == store::DbError::Kind::connection) {
+      spdlog::warn(nlohmann::json{{"event", "db_unavailable"}, {"path", req.path}, {"error", e.what()}}.dump());
+      ApiError err{503, i18n::t(req.ctx->lang, "err.unavailable"), i18n::t(req.ctx->lang, "err.unavailable.detail")};
+      err.headers.emplace_back("Retry-After", "1");
+      resp = api_path ? http::problem(err, req.path) : error_page(req, err);
+    } else {
+      spdlog::error(nlohmann::json{{"event", "db_error"}, {"path", req.path}, {"error", e.what()}}.dump());
+      ApiError err{500, i18n::t(req.ctx->lang, "err.internal"), ""};
+      resp = api_path ? http::problem(err, req.path) : error_page(req, err);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error(nlohmann::json{{"event", "internal_error"}, {"path", req.path}, {"error", e.what()}}.dump());
+    ApiError err{500, i18n::t(req.ctx->lang, "err.internal"), ""};
+    try {
+      resp = api_path ? http::problem(err, req.path) : error_page(req, err);
+    } catch (...) {
+      resp = Response::text(500, "internal error\n");
+    }
+  }
+  resp.set("X-Content-Type-Options", "nosniff");
+  resp.set("X-Frame-Options", "DENY");
+  resp.set("Referrer-Policy", "same-origin");
+  if (!resp.header("cache-control")) resp.set("Cache-Control", "no-store");
+  if (auto ct = resp.header("content-type"); ct && ct->rfind("text/html", 0) == 0) {
+    resp.set("Content-Security-Policy",
+             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
+             "form-action 'self'");
+    resp.set("Vary", "Cookie, Accept-Language");
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto idx = route ? static_cast<std::size_t>(route - router_.routes().data()) : router_.routes().size();
+  metrics_->observe(idx, resp.status, secs);
+  if (opts_.access_log) log_request(req, resp, secs);
+  return resp;
+}
+
+void App::log_request(const Request& req, const Response& resp, double seconds) const {
+  nlohmann::json j{{"event", "request"},
+                   {"method", req.method},
+                   {"path", req.path},
+                   {"route", req.route},
+                   {"status", resp.status},
+                   {"ms", std::round(seconds * 1e5) / 100},
+                   {"ip", req.remote_ip}};
+  if (req.ctx && req.ctx->principal) j["user"] = req.ctx->principal->login;
+  if (resp.status >= 500) spdlog::error(j.dump());
+  else if (resp.status >= 400) spdlog::warn(j.dump());
+  else spdlog::info(j.dump());
+}
+
+Response App::dispatch(Request& req, const http::Route* route) {
+  auto& c = *req.ctx;
+  const std::string& lang = c.lang;
+  if (!route) {
+    bool mismatch = false;
+    router_.match(req, mismatch);
+    if (mismatch) throw ApiError{405, i18n::t(lang, "err.method"), ""};
+    throw ApiError{404, i18n::t(lang, "err.not_found"), i18n::t(lang, "err.not_found.detail")};
+  }
+  const auto& o = route->options;
+  if (req.body.size() > o.body_limit)
+    throw ApiError{413, i18n::t(lang, "err.too_large"),
+                   i18n::t(lang, "err.too_large.detail") + " " + std::to_string(o.body_limit)};
+
+  // Flash message from the previous response.
+  if (auto f = req.cookie("sdelka_flash")) {
+    auto text = http::url_decode(*f, false);
+    auto colon = text.find(':');
+    if (colon != std::string::npos) {
+      c.flash_kind = text.substr(0, colon);
+      c.flash = text.substr(colon + 1);
+    }
+  }
+
+  // Authentication: Bearer token first, then the session cookie.
+  bool had_session_cookie = false;
+  if (auto authz = req.header("authorization"); authz && authz->rfind("Bearer ", 0) == 0) {
+    auto p = auth_.resolve_token(std::string(authz->substr(7)), req.remote_ip);
+    if (!p) {
+      ApiError e{401, i18n::t(lang, "err.unauthorized"), i18n::t(lang, "err.token_invalid")};
+      e.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      throw e;
+    }
+    c.principal = std::move(p);
+    c.via_bearer = true;
+  } else if (auto sc = req.cookie("sdelka_session"); sc && !sc->empty()) {
+    had_session_cookie = true;
+    if (auto s = auth_.resolve_session(*sc, req.remote_ip)) {
+      c.principal = std::move(s->first);
+      c.csrf = std::move(s->second);
+      c.session_token = *sc;
+    }
+  }
+  if (c.principal && !req.cookie("lang")) c.lang = std::string(i18n::normalize(c.principal->lang));
+
+  if (o.access == http::Access::user && !c.principal) {
+    if (o.api) {
+      ApiError e{401, i18n::t(c.lang, "err.unauthorized"),
+                 i18n::t(c.lang, had_session_cookie ? "err.session_expired" : "err.login_required")};
+      e.headers.emplace_back("WWW-Authenticate", "Bearer");
+      throw e;
+    }
+    Response r = Response::redirect(req, "/login?next=" + http::url_encode(req.path));
+    if (had_session_cookie) {
+      r.set("Set-Cookie", cookie("sdelka_session", "", 0));
+      set_flash(r, "error", i18n::t(c.lang, "flash.session_expired"));
+    }
+    return r;
+  }
+
+  // CSRF: cookie-authenticated state changes must carry the session's token. Public forms
+  // (the login form) use a pre-session token kept in its own cookie.
+  if (state_changing(req.method) && o.csrf && !c.via_bearer) {
+    std::string expected = c.principal ? c.csrf : req.cookie("sdelka_precsrf").value_or("");
+    std::string given(req.header("x-csrf-token").value_or(""));
+    if (given.empty()) {
+      auto ct = req.header("content-type");
+      if (ct && ct->find("application/x-www-form-urlencoded") != std::string_view::npos) {
+        auto f = req.form();
+        if (auto it = f.find("_csrf"); it != f.end()) given = it->second;
+      }
+    }
+    if (expected.empty() || given.empty() || !auth::equal_ct(expected, given)) {
+      spdlog::warn(nlohmann::json{{"event", "csrf_rejected"}, {"path", req.path}, {"ip", req.remote_ip}}.dump());
+      throw ApiError{403, i18n::t(c.lang, "err.csrf"), i18n::t(c.lang, "err.csrf.detail")};
+    }
+  }
+  if (!c.principal && c.csrf.empty()) c.csrf = req.cookie("sdelka_precsrf").value_or("");
+
+  if (req.method == "POST" && o.api && c.principal && req.header("idempotency-key")) return with_idempotency(req, *route);
+  return route->handler(req);
+}
+
+Response App::with_idempotency(Request& req, const http::Route& route) {
+  const auto& p = *req.ctx->principal;
+  const std::string key(req.header("idempotency-key").value());
+  const auto& lang = req.ctx->lang;
+  if (key.empty() || key.size() > 255)
+    throw ApiError{400, i18n::t(lang, "err.idempotency_key"), "", {{"Idempotency-Key", i18n::t(lang, "err.idempotency_key"), "format"}}};
+  const std::string hash = auth::token_hash(req.method + " " + req.path + "\n" + req.body);
+  std::optional<Response> replay;
+  db_.write([&](store::Tx& tx) {
+    tx.exec("DELETE FROM idempotency_keys WHERE user_id = ? AND created_at < ?", {p.user_id, store::iso_after(-24 * 3600)});
+    auto r = tx.one("SELECT request_hash, status, response, headers FROM idempotency_keys WHERE user_id = ? AND idem_key = ?",
+                    {p.user_id, key});
+    if (!r) {
+      tx.exec("INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, created_at) VALUES (?, ?, ?, 0, ?)",
+              {p.user_id, key, hash, store::now_iso()});
+      return;
+    }
+    if (r->str(0) != hash)
+      throw ApiError{422, i18n::t(lang, "err.idempotency_mismatch"), "", {{"Idempotency-Key", i18n::t(lang, "err.idempotency_mismatch"), "mismatch"}}};
+    if (r->i64(1) == 0) throw ApiError{409, i18n::t(lang, "err.idempotency_busy"), ""};
+    Response out;
+    out.status = static_cast<int>(r->i64(1));
+    out.body = r->str(2);
+    for (auto& [k, v] : nlohmann::json::parse(r->str(3)).items()) out.set(k, v.get<std::string>());
+    out.set("Idempotent-Replayed", "true");
+    replay = std::move(out);
+  });
+  if (replay) return *replay;
+  Response resp;
+  try {
+    resp = route.handler(req);
+  } catch (const ApiError& e) {
+    resp = http::problem(e, req.path);
+  } catch (...) {
+    db_.write([&](store::Tx& tx) { tx.exec("DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ?", {p.user_id, key}); });
+    throw;
+  }
+  db_.write([&](store::Tx& tx) {
+    if (resp.status >= 500) {
+      tx.exec("DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ?", {p.user_id, key});
+      return;
+    }
+    nlohmann::json h = nlohmann::json::object();
+    for (auto& [k, v] : resp.headers) h[k] = v;
+    tx.exec("UPDATE idempotency_keys SET status = ?, response = ?, headers = ? WHERE user_id = ? AND idem_key = ?",
+            {std::int64_t{resp.status}, resp.body, h.dump(), p.user_id, key});
+  });
+  return resp;
+}
+
+}  // namespace sdelka::web

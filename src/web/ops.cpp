@@ -1,0 +1,66 @@
+// Operations routes: health, metrics, the OpenAPI document, static assets, language switch.
+#include <nlohmann/json.hpp>
+
+#include "core/embedded.hpp"
+#include "i18n/i18n.hpp"
+#include "store/database.hpp"
+#include "web/app.hpp"
+#include "web/context.hpp"
+#include "web/render.hpp"
+
+namespace sdelka {
+const std::vector<core::EmbeddedFile>& openapi_files();
+}
+
+namespace sdelka::web {
+
+const std::string& openapi_document() {
+  static const std::string doc(openapi_files().at(0).data);
+  return doc;
+}
+
+void register_ops(App& app) {
+  using http::Access;
+  using http::Request;
+  using http::Response;
+  auto& r = app.router();
+  r.add("GET", "/healthz",
+        [&app](Request&) {
+          bool ok = app.db().ping();
+          auto resp = Response::json(ok ? 200 : 503, {{"status", ok ? "ok" : "unavailable"}, {"db", ok ? "ok" : "unreachable"}});
+          return resp;
+        },
+        {.access = Access::public_, .api = true, .summary = "Health: the database answers"});
+  r.add("GET", "/metrics",
+        [&app](Request&) {
+          return Response::text(200, app.metrics_text(), "text/plain; version=0.0.4; charset=utf-8");
+        },
+        {.access = Access::public_, .api = true, .summary = "Prometheus metrics"});
+  r.add("GET", "/api/v1/openapi.json",
+        [](Request&) {
+          auto resp = Response::text(200, openapi_document(), "application/json");
+          resp.set("Cache-Control", "public, max-age=300");
+          return resp;
+        },
+        {.access = Access::public_, .api = true, .summary = "This API's OpenAPI 3.1 document"});
+  r.add("GET", "/static/{file}", [](Request& req) { return serve_asset(req); },
+        {.access = Access::public_, .api = false, .summary = "Embedded static files"});
+  r.add("POST", "/lang",
+        [&app](Request& req) {
+          auto f = req.form();
+          std::string lang(i18n::normalize(f["lang"]));
+          std::string back = f["back"];
+          if (back.empty() || back[0] != '/' || back.rfind("//", 0) == 0) back = "/";
+          auto resp = Response::redirect(req, back);
+          resp.set("Set-Cookie", app.cookie("lang", lang, 365 * 24 * 3600));
+          if (req.ctx->principal) {
+            staff::UserInput in;
+            in.lang = lang;
+            app.staff().update_user(*req.ctx->principal, req.ctx->principal->user_id, in, std::nullopt);
+          }
+          return resp;
+        },
+        {.access = Access::public_, .api = false, .summary = "Switch the interface language"});
+}
+
+}  // namespace sdelka::web
