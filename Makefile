@@ -1,9 +1,11 @@
 # Sdelka — the two commands a user needs are `make run` and `make test`.
-BUILD     ?= build
-JOBS      ?= $(shell nproc)
+BUILD       ?= build
+JOBS        ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
+DB          ?= sqlite:data/sdelka.db
+LISTEN      ?= 127.0.0.1:8080
 
-.PHONY: all deps build run test unit-test bench clean
+.PHONY: all deps build run test unit-test api-test e2e-test bench clean
 
 all: build
 
@@ -16,10 +18,27 @@ $(BUILD)/CMakeCache.txt:
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
+# Installs what is missing, builds, creates ./data/sdelka.db with an administrator and demo
+# data on first start, and serves http://127.0.0.1:8080 until Ctrl-C.
+run: build
+	mkdir -p data
+	$(BUILD)/sdelka serve --db $(DB) --listen $(LISTEN)
+
 unit-test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-test: unit-test
+api-test: build
+	bash tests/api/run.sh $(BUILD)
+
+e2e-test: build
+	bash tests/e2e/run.sh $(BUILD)
+
+# Every suite: unit and CLI tests (CTest; SQLite and a throwaway PostgreSQL), the API suite on
+# SQLite and on PostgreSQL, and the browser tests in headless Chromium.
+test: build
+	$(MAKE) --no-print-directory unit-test
+	$(MAKE) --no-print-directory api-test
+	$(MAKE) --no-print-directory e2e-test
 
 bench: build
 	bash bench/run.sh $(BUILD)
