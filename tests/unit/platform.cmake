@@ -9,3 +9,9 @@ gtest_discover_tests(unit_store TEST_PREFIX "unit_store.")
 add_test(NAME unit_store_pg
          COMMAND bash ${PROJECT_SOURCE_DIR}/tests/unit/with-pg.sh $<TARGET_FILE:unit_store>)
 set_tests_properties(unit_store_pg PROPERTIES TIMEOUT 300)
+
+# Platform units: router, strict JSON, policy with a real SQLite access list, audit, catalogues.
+add_executable(unit_platform ${CMAKE_CURRENT_LIST_DIR}/platform_test.cpp)
+target_link_libraries(unit_platform PRIVATE sdelka_platform GTest::gtest_main)
+sdelka_warnings(unit_platform)
+gtest_discover_tests(unit_platform TEST_PREFIX "unit_platform.")

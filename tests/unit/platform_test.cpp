@@ -1,0 +1,197 @@
+// Platform units: router, URL/form parsing, strict JSON bodies, the central policy (with a real
+// SQLite access list), audit diffs, the catalogues, passwords and tokens.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "audit/audit.hpp"
+#include "auth/crypto.hpp"
+#include "auth/policy.hpp"
+#include "core/text.hpp"
+#include "http/json_body.hpp"
+#include "http/router.hpp"
+#include "i18n/i18n.hpp"
+#include "store/database.hpp"
+
+using namespace sdelka;
+
+TEST(Router, MatchesParamsAndReportsWrongMethod) {
+  http::Router r;
+  r.add("GET", "/api/v1/users/{id}", [](http::Request&) { return http::Response::text(200, "u"); });
+  r.add("PATCH", "/api/v1/users/{id}", [](http::Request&) { return http::Response::text(200, "p"); });
+  http::Request q;
+  q.method = "GET";
+  q.path = "/api/v1/users/42";
+  bool mismatch = false;
+  auto* route = r.match(q, mismatch);
+  ASSERT_NE(route, nullptr);
+  EXPECT_EQ(q.params["id"], "42");
+  EXPECT_EQ(q.route, "GET /api/v1/users/{id}");
+  q.method = "DELETE";
+  EXPECT_EQ(r.match(q, mismatch), nullptr);
+  EXPECT_TRUE(mismatch);
+  q.path = "/api/v1/users/42/extra";
+  EXPECT_EQ(r.match(q, mismatch), nullptr);
+  EXPECT_FALSE(mismatch);
+}
+
+TEST(Http, FormAndCookiesDecode) {
+  auto f = http::parse_form("login=%D0%B8%D0%B2%D0%B0%D0%BD&x=a+b&empty=");
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_EQ(f[0].second, "иван");
+  EXPECT_EQ(f[1].second, "a b");
+  EXPECT_EQ(f[2].second, "");
+  http::Request q;
+  q.headers = {{"cookie", "a=1; sdelka_session=xyz; lang=en"}};
+  EXPECT_EQ(q.cookie("sdelka_session").value(), "xyz");
+  EXPECT_EQ(q.cookie("lang").value(), "en");
+  EXPECT_FALSE(q.cookie("nope").has_value());
+  EXPECT_EQ(http::url_decode("%zz%4", false), "%zz%4");
+}
+
+TEST(Text, Utf8Validation) {
+  EXPECT_TRUE(core::valid_utf8("Сделка ₽ 😀"));
+  EXPECT_FALSE(core::valid_utf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(core::valid_utf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(core::valid_utf8("\xF4\x90\x80\x80"));  // > U+10FFFF
+  EXPECT_FALSE(core::valid_utf8("abc\xE2\x82"));        // truncated
+}
+
+static http::Request json_request(std::string body) {
+  http::Request q;
+  q.method = "POST";
+  q.headers = {{"content-type", "application/json"}};
+  q.body = std::move(body);
+  return q;
+}
+
+TEST(JsonBody, NamesEveryBadField) {
+  auto q = json_request(R"({"login": 5, "roles": ["a", 1]})");
+  http::JsonBody b(q, "ru", {"login", "roles", "email"});
+  b.str("login", true);
+  b.str_list("roles");
+  b.str("email", true);
+  try {
+    b.finish();
+    FAIL() << "expected 422";
+  } catch (const http::ApiError& e) {
+    EXPECT_EQ(e.status, 422);
+    ASSERT_EQ(e.fields.size(), 3u);
+    EXPECT_EQ(e.fields[0].field, "login");
+    EXPECT_EQ(e.fields[0].message, "Должно быть строкой");
+    EXPECT_EQ(e.fields[1].field, "roles");
+    EXPECT_EQ(e.fields[2].field, "email");
+    EXPECT_EQ(e.fields[2].code, "required");
+  }
+}
+
+TEST(JsonBody, RejectsMalformedUnknownAndNonUtf8) {
+  auto status_of = [](http::Request q) {
+    try {
+      http::JsonBody b(q, "en", {"a"});
+      return 0;
+    } catch (const http::ApiError& e) {
+      return e.status;
+    }
+  };
+  EXPECT_EQ(status_of(json_request("{\"a\": ")), 400);
+  EXPECT_EQ(status_of(json_request("[1]")), 400);
+  EXPECT_EQ(status_of(json_request("{\"a\":\"\xC0\xAF\"}")), 400);
+  EXPECT_EQ(status_of(json_request(R"({"a":1,"b":2})")), 422);
+  auto q = json_request("{}");
+  q.headers = {{"content-type", "text/plain"}};
+  EXPECT_EQ(status_of(q), 415);
+  EXPECT_EQ(status_of(json_request(R"({"a":1})")), 0);
+}
+
+class PolicyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() / ("sdelka-policy-" + std::to_string(::getpid()) + ".db");
+    std::filesystem::remove(path_);
+    db_ = store::open_database("sqlite:" + path_.string());
+    store::migrate(*db_);
+    db_->write([](store::Tx& tx) {
+      tx.exec("INSERT INTO users (id, login, password_hash, created_at, updated_at) VALUES (7, 'u7', 'x', '', '')");
+      tx.exec("INSERT INTO record_acl (object_type, object_id, user_id) VALUES ('job_description', 5, 7)");
+    });
+  }
+  void TearDown() override {
+    db_.reset();
+    std::filesystem::remove(path_);
+    std::filesystem::remove(path_.string() + "-wal");
+    std::filesystem::remove(path_.string() + "-shm");
+  }
+  bool allowed(const auth::Principal& p, auth::Action a, const auth::Subject& s) {
+    bool out = false;
+    db_->read([&](store::Tx& tx) { out = auth::allowed(tx, p, a, s); });
+    return out;
+  }
+  std::filesystem::path path_;
+  std::unique_ptr<store::Database> db_;
+};
+
+TEST_F(PolicyTest, ScopesFollowRoles) {
+  auth::Principal sales{7, "u7", "", 1, "Продажи", {auth::Role::sales_manager}};
+  auth::Principal head{8, "h", "", 1, "Продажи", {auth::Role::head}};
+  auth::Principal sec{9, "s", "", 2, "СБ", {auth::Role::security_officer}};
+  auth::Principal admin{1, "a", "", std::nullopt, "", {auth::Role::admin}};
+  EXPECT_EQ(auth::scope_for(sales, auth::Action::read, "user"), auth::Scope::own);
+  EXPECT_EQ(auth::scope_for(head, auth::Action::read, "user"), auth::Scope::department);
+  EXPECT_EQ(auth::scope_for(sec, auth::Action::read, "audit"), auth::Scope::all);
+  EXPECT_EQ(auth::scope_for(sales, auth::Action::read, "audit"), auth::Scope::none);
+  EXPECT_EQ(auth::scope_for(admin, auth::Action::manage, "anything"), auth::Scope::all);
+
+  auth::Subject colleague{"user", 10, 10, 1};
+  auth::Subject stranger{"user", 11, 11, 2};
+  EXPECT_FALSE(allowed(sales, auth::Action::read, colleague));
+  EXPECT_TRUE(allowed(head, auth::Action::read, colleague));
+  EXPECT_FALSE(allowed(head, auth::Action::read, stranger));
+  EXPECT_TRUE(allowed(sec, auth::Action::read, stranger));
+}
+
+TEST_F(PolicyTest, ConfidentialNeedsOwnerOrAccessList) {
+  auth::Principal listed{7, "u7", "", 1, "", {auth::Role::sales_manager}};
+  auth::Principal other{8, "u8", "", 1, "", {auth::Role::sales_manager}};
+  auth::Principal admin{1, "a", "", std::nullopt, "", {auth::Role::admin}};
+  auth::Subject secret{"job_description", 5, 3, 1, true};
+  EXPECT_TRUE(allowed(listed, auth::Action::read, secret));
+  EXPECT_FALSE(allowed(other, auth::Action::read, secret));
+  EXPECT_FALSE(allowed(admin, auth::Action::read, secret));  // open only to the named list
+  auth::Subject own{"job_description", 6, 1, std::nullopt, true};
+  EXPECT_TRUE(allowed(admin, auth::Action::read, own));
+}
+
+TEST(Audit, DiffShowsChangedFieldsAndHidesSecrets) {
+  nlohmann::json before = {{"name", "Иван"}, {"email", "a@b.ru"}, {"password", "old"}, {"gone", 1}};
+  nlohmann::json after = {{"name", "Иван"}, {"email", "c@d.ru"}, {"password", "new"}, {"new", true}};
+  auto d = audit::diff(before, after, {"password"});
+  EXPECT_FALSE(d.contains("name"));
+  EXPECT_EQ(d["email"]["from"], "a@b.ru");
+  EXPECT_EQ(d["email"]["to"], "c@d.ru");
+  EXPECT_EQ(d["password"], (nlohmann::json{{"changed", true}}));
+  EXPECT_TRUE(d["gone"]["to"].is_null());
+  EXPECT_EQ(d["new"]["to"], true);
+}
+
+TEST(I18n, CataloguesHaveTheSameKeys) {
+  auto missing = i18n::missing_keys();
+  EXPECT_TRUE(missing.empty()) << missing.front();
+  EXPECT_EQ(i18n::t("ru", "login.submit"), "Войти");
+  EXPECT_EQ(i18n::t("en", "login.submit"), "Sign in");
+  EXPECT_EQ(i18n::t("de", "login.submit"), "Войти");
+}
+
+TEST(Crypto, Argon2idAndTokens) {
+  auth::crypto_init();
+  auto h = auth::hash_password("correct horse");
+  EXPECT_EQ(h.rfind("$argon2id$", 0), 0u);
+  EXPECT_TRUE(auth::verify_password("correct horse", h));
+  EXPECT_FALSE(auth::verify_password("wrong horse", h));
+  auto t1 = auth::random_token(), t2 = auth::random_token();
+  EXPECT_EQ(t1.size(), 43u);
+  EXPECT_NE(t1, t2);
+  EXPECT_EQ(auth::token_hash(t1).size(), 64u);
+  EXPECT_TRUE(auth::equal_ct("abc", "abc"));
+  EXPECT_FALSE(auth::equal_ct("abc", "abd"));
+}
