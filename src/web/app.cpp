@@ -146,8 +146,9 @@ std::string App::cookie(const std::string& name, const std::string& value, std::
 static bool state_changing(const std::string& m) { return m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE"; }
 
 static std::string choose_lang(const Request& req) {
+  // Russian is the default whatever the browser asks for; the ru/en switch (a cookie) or the
+  // user's saved preference changes it.
   if (auto c = req.cookie("lang")) return std::string(i18n::normalize(*c));
-  if (auto al = req.header("accept-language"); al && al->substr(0, 2) == "en") return "en";
   return "ru";
 }
 
