@@ -15,3 +15,6 @@ add_executable(unit_platform ${CMAKE_CURRENT_LIST_DIR}/platform_test.cpp)
 target_link_libraries(unit_platform PRIVATE sdelka_platform GTest::gtest_main)
 sdelka_warnings(unit_platform)
 gtest_discover_tests(unit_platform TEST_PREFIX "unit_platform.")
+
+# The platform commands end to end (user, migrate, backup/restore, bad arguments).
+add_test(NAME cli_platform COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/platform.sh $<TARGET_FILE:sdelka>)
