@@ -76,6 +76,15 @@ async function startServer({ users = [] } = {}) {
     throw new Error(`${BINARY} not found: build it first (SDELKA_BUILD_DIR=${BUILD_DIR})`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdelka-e2e-'));
+  try {
+    return await startServerIn(dir, users);
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function startServerIn(dir, users) {
   const db = `sqlite:${path.join(dir, 'sdelka.db')}`;
   for (const u of users) {
     const args = ['user', 'add', u.login, '--role', u.role];
@@ -114,6 +123,7 @@ async function startServer({ users = [] } = {}) {
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
+      await exitPromise;
       throw new Error(`sdelka serve did not answer /healthz with 200 within 20 s:\n${tail(logPath)}`);
     }
     await sleep(50);

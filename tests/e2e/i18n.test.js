@@ -23,7 +23,9 @@ describe('language switch', () => {
     server = await startServer({ users: [USER] });
   });
   after(async () => {
-    if (server) await server.stop();
+    if (!server) return;
+    // SIGTERM is a clean stop: in-flight work finishes and the process exits 0.
+    assert.deepEqual(await server.stop(), { code: 0, signal: null }, `sdelka serve did not stop cleanly on SIGTERM`);
   });
   const srv = () => server;
 

@@ -27,7 +27,9 @@ describe('layout and assets', () => {
     server = await startServer({ users: [USER] });
   });
   after(async () => {
-    if (server) await server.stop();
+    if (!server) return;
+    // SIGTERM is a clean stop: in-flight work finishes and the process exits 0.
+    assert.deepEqual(await server.stop(), { code: 0, signal: null }, `sdelka serve did not stop cleanly on SIGTERM`);
   });
   const srv = () => server;
 
