@@ -21,3 +21,4 @@ target_compile_definitions(unit_lending PRIVATE SDELKA_SHARED_DATA="${SDELKA_SHA
 sdelka_warnings(unit_lending)
 gtest_discover_tests(unit_lending TEST_PREFIX "lending.")
 
+add_test(NAME cli_loan COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/loan.sh $<TARGET_FILE:sdelka> ${SDELKA_SHARED_DATA})
