@@ -60,6 +60,13 @@ std::size_t first_row_with(const Column& col, std::uint32_t code) {
   return 0;
 }
 
+// `v` with `decimals` decimals ("0.0002").
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+  return std::string(buf, res.ptr);
+}
+
 std::string record(std::size_t row) { return "data record " + std::to_string(row + 1); }
 
 // 0/1 per row from the target column; throws InputError naming the first bad cell.
@@ -473,8 +480,7 @@ Scorecard train_impl(const Table& data, const TrainOptions& o, bool with_hash) {
   std::vector<Candidate*> strong;
   for (Candidate& c : cands) {
     if (c.drop_reason.empty() && c.variable.iv < o.min_iv) {
-      c.drop_reason = "IV " + format_number(std::round(c.variable.iv * 10000) / 10000) + " below min-iv " +
-                      format_number(o.min_iv);
+      c.drop_reason = "IV " + fixed(c.variable.iv, 4) + " below min-iv " + format_number(o.min_iv);
     }
     if (c.drop_reason.empty()) strong.push_back(&c);
   }
@@ -512,7 +518,7 @@ Scorecard train_impl(const Table& data, const TrainOptions& o, bool with_hash) {
         const double denom = std::sqrt(cov(a, a) * cov(b, b));
         const double r = denom > 0 ? cov(a, b) / denom : 0.0;
         if (std::abs(r) > o.max_correlation) {
-          reason = "WOE correlation " + format_number(std::round(r * 1000) / 1000) + " with " +
+          reason = "WOE correlation " + fixed(r, 3) + " with " +
                    strong[k]->variable.name + " (stronger) above max-corr " + format_number(o.max_correlation);
           break;
         }
@@ -551,7 +557,7 @@ Scorecard train_impl(const Table& data, const TrainOptions& o, bool with_hash) {
     }
     if (worst == kept.size()) break;
     strong[kept[worst]]->drop_reason =
-        "coefficient " + format_number(std::round(worst_beta * 1000) / 1000) +
+        "coefficient " + fixed(worst_beta, 3) +
         " has the wrong sign next to the other variables (collinear)";
     kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(worst));
   }

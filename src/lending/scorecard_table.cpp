@@ -4,9 +4,7 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
 #include <istream>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "core/text.hpp"
@@ -14,12 +12,54 @@
 namespace sdelka::lending::scoring {
 namespace {
 
-struct TextHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
+// Dictionary of one column: open addressing over the codes, texts kept only in Column::dict.
+class Dictionary {
+ public:
+  // Code of `text`, appending it to `dict` when new.
+  std::uint32_t code(std::string_view text, std::vector<std::string>& dict) {
+    const std::uint64_t h = hash(text);
+    if (2 * (dict.size() + 1) > slots_.size()) grow();
+    std::size_t i = h & mask_;
+    while (true) {
+      const std::uint32_t slot = slots_[i];
+      if (slot == 0) {
+        const auto code = static_cast<std::uint32_t>(dict.size());
+        dict.emplace_back(text);
+        hashes_.push_back(h);
+        slots_[i] = code + 1;
+        return code;
+      }
+      if (hashes_[slot - 1] == h && dict[slot - 1] == text) return slot - 1;
+      i = (i + 1) & mask_;
+    }
+  }
 
-using Dictionary = std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>>;
+ private:
+  // FNV-1a, then a 64-bit finaliser so that the low bits index well.
+  static std::uint64_t hash(std::string_view s) noexcept {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+  }
+
+  void grow() {
+    const std::size_t size = slots_.empty() ? 64 : 2 * slots_.size();
+    slots_.assign(size, 0);
+    mask_ = size - 1;
+    for (std::size_t code = 0; code < hashes_.size(); ++code) {
+      std::size_t i = hashes_[code] & mask_;
+      while (slots_[i] != 0) i = (i + 1) & mask_;
+      slots_[i] = static_cast<std::uint32_t>(code + 1);
+    }
+  }
+
+  std::vector<std::uint32_t> slots_;   // code + 1, or 0 when free
+  std::vector<std::uint64_t> hashes_;  // per code
+  std::size_t mask_ = 0;
+};
 
 }  // namespace
 
@@ -72,17 +112,7 @@ void TableBuilder::add_cell(std::string_view text) {
   const std::size_t j = m.cell++;
   if (j >= m.columns.size()) return;
   Column& col = m.columns[j];
-  Dictionary& dict = m.dicts[j];
-  auto it = dict.find(text);
-  std::uint32_t code;
-  if (it != dict.end()) {
-    code = it->second;
-  } else {
-    code = static_cast<std::uint32_t>(col.dict.size());
-    col.dict.emplace_back(text);
-    dict.emplace(std::string(text), code);
-  }
-  col.codes.push_back(code);
+  col.codes.push_back(m.dicts[j].code(text, col.dict));
 }
 
 void TableBuilder::end_row() {
