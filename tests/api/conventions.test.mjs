@@ -133,6 +133,27 @@ describe('API conventions', () => {
     });
   });
 
+  test('job descriptions: ETag on create and read, stale If-Match 412, current one 200 with version + 1', async () => {
+    const created = await call(server, 'POST', '/api/v1/job-descriptions', { token: admin, json: { title: 'Версия 1', body: 'текст' } });
+    expectStatus(created, 201);
+    const url = `/api/v1/job-descriptions/${created.body.id}`;
+    assert.equal(created.headers.get('etag'), `"${created.body.version}"`);
+    const read = await call(server, 'GET', url, { token: admin });
+    expectStatus(read, 200);
+    assert.equal(read.headers.get('etag'), created.headers.get('etag'));
+
+    const ok = await call(server, 'PATCH', url, { token: admin, json: { title: 'Версия 2' }, headers: { 'if-match': read.headers.get('etag') } });
+    expectStatus(ok, 200);
+    assert.equal(ok.body.version, read.body.version + 1);
+    assert.equal(ok.headers.get('etag'), `"${read.body.version + 1}"`);
+
+    const stale = await call(server, 'PATCH', url, { token: admin, json: { title: 'Версия 3' }, headers: { 'if-match': read.headers.get('etag') } });
+    expectProblem(stale, 412);
+    const now = await call(server, 'GET', url, { token: admin });
+    assert.equal(now.body.title, 'Версия 2');
+    assert.equal(now.body.version, ok.body.version);
+  });
+
   describe('Idempotency-Key on POST /api/v1/users', () => {
     test('same key, different body: 422 naming Idempotency-Key, nothing created', async () => {
       const login = unique('idem.user');

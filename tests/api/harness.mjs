@@ -78,7 +78,8 @@ function freshDatabase(dir) {
 
 // Starts `sdelka serve` on a fresh database and waits until /healthz answers 200.
 // demo: also create the demo departments and users (the server's default on a new database).
-export async function startServer({ demo = true } = {}) {
+// args: more `sdelka serve` arguments (e.g. ['--workers', '2']).
+export async function startServer({ demo = true, args: extra = [] } = {}) {
   if (!fs.existsSync(BINARY)) throw new Error(`${BINARY} not found: build it first (SDELKA_BUILD_DIR=${BUILD_DIR})`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdelka-api-'));
   const db = freshDatabase(dir);
@@ -88,6 +89,7 @@ export async function startServer({ demo = true } = {}) {
     const base = `http://127.0.0.1:${port}`;
     const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--no-access-log'];
     if (!demo) args.push('--no-demo');
+    args.push(...extra);
     const log = fs.openSync(logPath, 'a');
     const child = spawn(BINARY, args, {
       stdio: ['ignore', log, log],
