@@ -73,7 +73,7 @@ PASSWORD="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 SDELKA_PASSWORD="$PASSWORD" "$SDELKA" user add bench --role operator --db "$DB" >"$TMP/user-add.log" 2>&1 \
   || { cat "$TMP/user-add.log" >&2; fail "sdelka user add failed"; }
 SDELKA_PORT=$(free_port)
-"$SDELKA" serve --db "$DB" --listen "127.0.0.1:$SDELKA_PORT" --no-demo >"$TMP/sdelka.log" 2>&1 &
+"$SDELKA" serve --db "$DB" --listen "127.0.0.1:$SDELKA_PORT" --no-demo --no-access-log >"$TMP/sdelka.log" 2>&1 &
 SDELKA_PID=$!
 SDELKA_URL="http://127.0.0.1:$SDELKA_PORT"
 wait_http "$SDELKA_URL/healthz" "$SDELKA_PID" "sdelka serve"

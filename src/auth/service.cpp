@@ -152,13 +152,30 @@ std::string AuthService::issue_token(const Principal& p, const std::string& name
 }
 
 std::optional<Principal> AuthService::resolve_token(const std::string& token, const std::string& ip) {
+  // One query on the hot path of every API call: token, user, department and roles (one row
+  // per role, at least one row when the user has none).
   std::optional<Principal> out;
   const auto now = store::now_iso();
   db_.read([&](store::Tx& tx) {
-    auto r = tx.one("SELECT user_id, expires_at FROM api_tokens WHERE token_hash = ?", {token_hash(token)});
-    if (!r || r->str(1) <= now) return;
-    out = load_principal(tx, r->i64(0));
-    if (out) out->ip = ip;
+    auto rows = tx.query(
+        "SELECT u.id, u.login, u.full_name, u.department_id, COALESCE(d.name, ''), u.lang, r.role "
+        "FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN departments d ON d.id = u.department_id "
+        "LEFT JOIN user_roles r ON r.user_id = u.id "
+        "WHERE t.token_hash = ? AND t.expires_at > ? AND u.disabled = 0",
+        {token_hash(token), now});
+    if (rows.empty()) return;
+    Principal p;
+    p.user_id = rows[0].i64(0);
+    p.login = rows[0].str(1);
+    p.full_name = rows[0].str(2);
+    p.department_id = rows[0].opt_i64(3);
+    p.department_name = rows[0].str(4);
+    p.lang = rows[0].str(5);
+    p.ip = ip;
+    for (auto& r : rows)
+      if (auto role = role_from_code(r.str(6))) p.roles.push_back(*role);
+    std::sort(p.roles.begin(), p.roles.end());
+    out = std::move(p);
   });
   return out;
 }

@@ -60,6 +60,15 @@ class Conn {
     }
   }
 
+  // Runs a parameterless statement through the statement cache (BEGIN/COMMIT on every request
+  // would otherwise be parsed again each time).
+  void run_cached(std::string_view sql) {
+    sqlite3_stmt* st = prepare(sql);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) fail(db_, rc, std::string(sql));
+  }
+
   sqlite3_stmt* prepare(std::string_view sql) {
     auto it = cache_.find(std::string(sql));
     if (it != cache_.end()) return it->second;
@@ -160,11 +169,11 @@ class SqliteDatabase final : public Database {
  private:
   void run(const std::function<void(Tx&)>& fn, const char* begin) {
     auto lease = pool_.acquire();
-    lease->run(begin);
+    lease->run_cached(begin);
     SqliteTx tx(*lease);
     try {
       fn(tx);
-      lease->run("COMMIT");
+      lease->run_cached("COMMIT");
     } catch (...) {
       sqlite3_exec(lease->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
