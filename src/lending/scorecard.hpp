@@ -136,7 +136,8 @@ struct Scorecard {
 // the wrong sign. data_hash is BLAKE2b-256 over the table's columns (names, dictionaries, codes), so
 // the same CSV text gives the same hash. Throws InputError when the target, the id or a named column
 // is absent, a target cell is not 0 or 1, the target lacks goods or bads, a forced-numeric column has
-// a non-number, an option is out of range, or no variable is left to model.
+// a non-number, an option is out of range, or no variable is left to model (and std::runtime_error in
+// the unlikely case that libsodium cannot start).
 Scorecard train(const Table& data, const TrainOptions& options);
 
 // k-fold cross-validation: stratified folds (by the target) from a fixed seed; for each fold, a
@@ -161,8 +162,8 @@ struct Reason {
 };
 
 struct ScoreOptions {
-  bool reasons = true;         // fill ScoredBatch::reasons
-  GradeCutoffs grade_cutoffs;  // set by score() callers; default_score_options() copies the model's
+  bool reasons = true;                                    // fill ScoredBatch::reasons
+  GradeCutoffs grade_cutoffs = {0.10, 0.20, 0.35, 0.50};  // default_score_options() copies the model's
 };
 
 // The model's own grade cut-offs, with reasons.
