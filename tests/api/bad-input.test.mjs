@@ -3,7 +3,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  PASSWORD, startServer, call, expectStatus, expectProblem, tokenFor, listAll, auditHead,
+  PASSWORD, startServer, call, expectStatus, expectProblem, tokenFor, createUser, listAll, auditHead,
 } from './harness.mjs';
 
 describe('bad input', () => {
@@ -11,10 +11,9 @@ describe('bad input', () => {
   let admin;
   let target; // a user the PATCH cases aim at
   before(async () => {
-    server = await startServer();
+    server = await startServer({ demo: false });
     admin = await tokenFor(server, 'admin');
-    const users = await listAll(server, admin, '/api/v1/users');
-    target = users.find((u) => u.login === 'operator');
+    target = await createUser(server, admin, { login: 'patch.target', full_name: 'Ольга' });
   });
   after(async () => {
     if (server) await server.stop();

@@ -27,7 +27,7 @@ describe('session cookie and CSRF on the API', () => {
   let session; // "sdelka_session=…"
   let csrf;
   before(async () => {
-    server = await startServer();
+    server = await startServer({ demo: false });
     admin = await tokenFor(server, 'admin');
   });
   after(async () => {
@@ -105,7 +105,7 @@ describe('session cookie and CSRF on the API', () => {
   });
 
   test('another session\'s token does not fit this session', async () => {
-    const other = await formLogin('security', PASSWORD);
+    const other = await formLogin('admin', PASSWORD);
     expectStatus(other, 303);
     const otherSession = `sdelka_session=${setCookie(other, 'sdelka_session').value}`;
     const otherCsrf = metaCsrf((await call(server, 'GET', '/', { cookie: otherSession })).text);

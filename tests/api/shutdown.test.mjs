@@ -49,7 +49,7 @@ describe('graceful shutdown', () => {
   });
 
   test('SIGTERM on an idle server after some writes: exit 0 at once, database closed clean', async () => {
-    server = await startServer();
+    server = await startServer({ demo: false });
     const token = (await call(server, 'POST', '/api/v1/auth/token', { json: { login: 'admin', password: PASSWORD } })).body.token;
     expectStatus(await call(server, 'POST', '/api/v1/departments', { token, json: { name: 'Перед остановкой' } }), 201);
     const t0 = Date.now();
