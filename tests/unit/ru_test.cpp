@@ -371,6 +371,30 @@ TEST(TextFold, LowerAndYo) {
   EXPECT_EQ(text_fold("a\xFF" "b"), "a\xEF\xBF\xBD" "b");     // invalid byte → U+FFFD
 }
 
+TEST(TextFold, FastPathAgreesWithUtf8proc) {
+  // text_fold folds ASCII, basic Cyrillic and common punctuation itself; "µ" sends a string through
+  // utf8proc's NFC + case folding instead. Both paths must agree on every character of the fast set.
+  std::vector<char32_t> cps;
+  for (char32_t c = 1; c < 0x80; ++c) cps.push_back(c);
+  for (char32_t c = 0xA0; c <= 0xBF; ++c) cps.push_back(c);
+  for (char32_t c = 0x400; c <= 0x45F; ++c) cps.push_back(c);
+  for (char32_t c = 0x2010; c <= 0x2027; ++c) cps.push_back(c);
+  for (char32_t c : {0x202F, 0x2039, 0x203A, 0x2116}) cps.push_back(c);
+  const std::string micro = "\xC2\xB5";
+  for (char32_t cp : cps) {
+    std::string x;  // UTF-8 of cp by hand (no helper in the public API)
+    if (cp < 0x80) x += static_cast<char>(cp);
+    else if (cp < 0x800) { x += static_cast<char>(0xC0 | (cp >> 6)); x += static_cast<char>(0x80 | (cp & 0x3F)); }
+    else {
+      x += static_cast<char>(0xE0 | (cp >> 12));
+      x += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      x += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    x = "Q" + x + "Ж";
+    EXPECT_EQ(text_fold(x + micro), text_fold(x) + text_fold(micro)) << std::hex << static_cast<unsigned>(cp);
+  }
+}
+
 TEST(CompanyKey, IssueExamples) {
   const std::string k = company_name_key("ООО \"Ромашка\"");
   EXPECT_EQ(k, "romashka");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -16,6 +17,8 @@ namespace {
 using detail::decode;
 
 bool is_word_char(char32_t cp) noexcept {
+  if (cp < 0x80) return (cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z') || (cp >= U'0' && cp <= U'9');
+  if (cp >= 0x400 && cp <= 0x45F) return true;  // the basic Cyrillic block is all letters
   return detail::is_letter(cp) || detail::is_number(cp) || detail::is_mark(cp);
 }
 
@@ -30,8 +33,34 @@ bool is_joiner(char32_t cp) noexcept {
   }
 }
 
+// Characters met in nearly every Russian text whose case folding is at most a fixed offset and which
+// neither take part in NFC composition nor are default-ignorable: ASCII, the basic Cyrillic block,
+// Latin-1 punctuation (not the soft hyphen, not µ), dashes and quotes (U+2010–U+2027), U+202F, ‹ › and №.
+bool simple_cp(char32_t cp) noexcept {
+  if (cp < 0x80) return true;
+  if (cp >= 0x400 && cp <= 0x45F) return true;
+  if (cp >= 0xA0 && cp <= 0xBF) return cp != 0xAD && cp != 0xB5;
+  if (cp >= 0x2010 && cp <= 0x2027) return true;
+  return cp == 0x202F || cp == 0x2039 || cp == 0x203A || cp == 0x2116;
+}
+
+// The same result utf8proc's NFC + case folding gives such text, without its normalisation passes.
+// false (s untouched) when another character is present.
+bool fold_simple(std::u32string& s) noexcept {
+  for (char32_t cp : s) {
+    if (!simple_cp(cp)) return false;
+  }
+  for (char32_t& cp : s) {
+    if (cp >= U'A' && cp <= U'Z') cp += 0x20;
+    else if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;
+    else if (cp >= 0x400 && cp <= 0x40F) cp += 0x50;
+  }
+  return true;
+}
+
 std::u32string fold32(std::string_view s) {
-  std::u32string in = decode(detail::fold_case(s));
+  std::u32string in = decode(s);
+  if (!fold_simple(in)) in = decode(detail::fold_case(s));
   std::u32string out;
   out.reserve(in.size());
   for (char32_t cp : in) {
@@ -146,8 +175,10 @@ std::string phonetic(std::string s) {
   a.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     bool hit = false;
+    char first = s[i];
+    bool may = first == 's' || first == 'z' || first == 't' || first == 'c' || first == 'k' || first == 'p';
     for (const Rule& r : digraphs) {
-      if (starts_at(s, i, r.from)) {
+      if (may && first == r.from[0] && starts_at(s, i, r.from)) {
         a += r.to;
         i += r.from.size();
         hit = true;
@@ -231,7 +262,8 @@ std::string join(const std::vector<std::string>& ws) {
 
 // The legal forms, each as the key words it folds to (so written forms and their transliterations meet).
 struct LegalForms {
-  std::vector<std::vector<std::string>> phrases;  // longest first
+  // By first word: the phrases starting with it, longest first.
+  std::unordered_map<std::string, std::vector<std::vector<std::string>>> by_first;
 };
 
 const LegalForms& legal_forms() {
@@ -254,9 +286,13 @@ const LegalForms& legal_forms() {
         "public joint-stock company", "closed joint stock company", "open joint stock company",
         "public limited company", "private limited company", "limited company", "sole proprietor"};
     LegalForms f;
-    for (std::string_view w : written) f.phrases.push_back(latin_words(w));
-    std::stable_sort(f.phrases.begin(), f.phrases.end(),
-                     [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    for (std::string_view w : written) {
+      std::vector<std::string> p = latin_words(w);
+      if (!p.empty()) f.by_first[p.front()].push_back(std::move(p));
+    }
+    for (auto& [first, list] : f.by_first) {
+      std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    }
     return f;
   }();
   return forms;
@@ -272,11 +308,13 @@ std::string company_name_key(std::string_view name) {
   std::vector<std::string> kept;
   for (std::size_t i = 0; i < ws.size();) {
     std::size_t skip = 0;
-    for (const auto& p : forms.phrases) {
-      if (p.empty() || p.size() > ws.size() - i) continue;
-      if (std::equal(p.begin(), p.end(), ws.begin() + static_cast<std::ptrdiff_t>(i))) {
-        skip = p.size();
-        break;
+    if (auto it = forms.by_first.find(ws[i]); it != forms.by_first.end()) {
+      for (const auto& p : it->second) {
+        if (p.size() > ws.size() - i) continue;
+        if (std::equal(p.begin(), p.end(), ws.begin() + static_cast<std::ptrdiff_t>(i))) {
+          skip = p.size();
+          break;
+        }
       }
     }
     if (skip == 0) {
