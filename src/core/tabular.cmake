@@ -1,0 +1,22 @@
+# Tabular files for import/export (issue 3): CSV and XLSX rows in, CSV and XLSX out.
+# libcsv parses CSV, uchardet + iconv (glibc) decode it, libzip + pugixml read XLSX,
+# libxlsxwriter writes it. All from Debian 12 packages (scripts/deps.sh).
+find_package(libzip REQUIRED CONFIG)
+find_package(pugixml REQUIRED CONFIG)
+pkg_check_modules(SDELKA_TAB_UCHARDET REQUIRED IMPORTED_TARGET uchardet)
+pkg_check_modules(SDELKA_TAB_XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
+find_library(SDELKA_TAB_CSV_LIBRARY NAMES csv REQUIRED)
+find_path(SDELKA_TAB_CSV_INCLUDE_DIR NAMES csv.h REQUIRED)
+if(TARGET pugixml::pugixml)
+  set(SDELKA_TAB_PUGIXML pugixml::pugixml)
+else()
+  set(SDELKA_TAB_PUGIXML pugixml)
+endif()
+
+add_library(sdelka_tabular STATIC ${CMAKE_CURRENT_LIST_DIR}/tabular.cpp)
+target_include_directories(sdelka_tabular PUBLIC ${PROJECT_SOURCE_DIR}/src)
+target_include_directories(sdelka_tabular PRIVATE ${SDELKA_TAB_CSV_INCLUDE_DIR})
+target_link_libraries(sdelka_tabular
+  PRIVATE sdelka_core libzip::zip ${SDELKA_TAB_PUGIXML} PkgConfig::SDELKA_TAB_UCHARDET
+          PkgConfig::SDELKA_TAB_XLSXWRITER ${SDELKA_TAB_CSV_LIBRARY})
+sdelka_warnings(sdelka_tabular)
