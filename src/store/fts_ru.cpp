@@ -326,16 +326,18 @@ std::string fts_query_ru(std::string_view user_input) {
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
     if (i) out += " AND ";  // explicit: FTS5 has no implicit AND before a parenthesis
-    if (i + 1 < words.size() || all_digits(w)) {
+    const LastWordMatch how = i + 1 < words.size() ? LastWordMatch::exact : last_word_match(w);
+    if (how == LastWordMatch::exact) {
       append_quoted(out, "", w);
       continue;
     }
-    // The last word: any form, a stem starting like it, or a word starting with it as typed.
+    // The last word: a word starting with it as typed, or a stem starting with its stem (which
+    // covers its own forms); with a short stem, its forms only, since stems starting with the
+    // word are a subset of the words starting with it.
     out += '(';
     append_quoted(out, "", w);
+    if (how == LastWordMatch::stem_prefix) out += '*';
     out += " OR ";
-    append_quoted(out, "", w);
-    out += "* OR ";
     append_quoted(out, std::string_view(&kWordMarker, 1), w);
     out += "*)";
   }

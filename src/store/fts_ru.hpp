@@ -53,14 +53,16 @@ void register_fts_ru(sqlite3* db);
 //    the input (", *, ^, :, (, ), -, +, NEAR, AND, OR, NOT) survives: those characters are
 //    separators and the keywords become ordinary words.
 //  - All words but the last must match as word forms: `"w"` (the tokenizer stems it).
-//  - The last word is still being typed: `("w" OR "w"* OR "=w"*)` — any of its forms, a stem
-//    starting with its stem, or a word starting with it as typed. So "Иван" finds "Иванов",
-//    "клиентами" finds "Клиентская" as well as "клиент", and "ёлка" finds "елки".
+//  - The last word is still being typed: it matches a folded word starting with it as typed
+//    (`"=w"*`, so "Иван" finds "Иванов"), or its forms: `("w" OR "=w"*)`. When its stem has
+//    kMinPrefixStem or more letters, any stem starting with that stem instead of its forms:
+//    `("w"* OR "=w"*)`, so "клиентами" finds "Клиентская" as well as "клиент". (With a short
+//    stem, stems starting with the word add nothing: their words start with it too.)
 //  - A word of digits only (ИНН, ОГРН, parts of a phone) matches exactly, also when last: a
 //    partial number is looked up in the identifier columns, not in the text index.
 //  - At most kMaxSearchWords words are used; the rest of the input is ignored.
 // Terms are joined by AND. Example:
-//   «ООО клиентами» → `"ооо" AND ("клиентами" OR "клиентами"* OR "=клиентами"*)`.
+//   «ООО клиентами» → `"ооо" AND ("клиентами"* OR "=клиентами"*)`;  «Иван» → `("иван" OR "=иван"*)`.
 std::string fts_query_ru(std::string_view user_input);
 
 // The largest number of words fts_query_ru() and pg_search::query() use from one input.
@@ -69,12 +71,11 @@ inline constexpr std::size_t kMaxSearchWords = 12;
 // A stem shorter than this (in letters) is not used as a prefix; see the token scheme above.
 inline constexpr std::size_t kMinPrefixStem = 5;
 
-// How the prefix branch of the last word of a search matches (for the PostgreSQL query builder,
-// which cannot ask the tokenizer).
+// How the last word of a search matches (fts_query_ru() and pg_search::query()).
 enum class LastWordMatch {
   exact,         // digits only: the word itself, no prefix
-  stem_prefix,   // stems starting with the word's stem (the stem has kMinPrefixStem+ letters)
-  word_prefix,   // stems starting with the word itself (its stem is shorter)
+  stem_prefix,   // stems starting with its stem (kMinPrefixStem+ letters), or words starting with it
+  word_prefix,   // its forms (a shorter stem), or words starting with it
 };
 // `folded_word` is one element of fts_ru_words(). Thread-safe (a stemmer per thread).
 LastWordMatch last_word_match(std::string_view folded_word);

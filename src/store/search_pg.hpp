@@ -73,8 +73,8 @@ inline std::vector<std::string> ddl(std::string_view table, std::string_view col
 // The tsquery for a search; five text parameters, Query::match_params() in order. Use it as
 // `col_tsv @@ <this>`, or once in a FROM item to rank:
 //   … CROSS JOIN (SELECT <this> AS q) s WHERE col_tsv @@ s.q ORDER BY ts_rank(col_tsv, s.q) DESC
-// Shape: all words but the last as word forms AND (the last word's forms OR a stem starting like
-// it OR a folded word starting with it) — fts_query_ru()'s expression. Russian stop words ("и",
+// Shape: all words but the last as word forms AND (the last word's forms OR, when its stem is long
+// enough, a stem starting like it OR a folded word starting with it) — fts_query_ru()'s expression. Russian stop words ("и",
 // "в", "на") among the full words are ignored by PostgreSQL; the last word always counts.
 inline constexpr std::string_view kTsQuerySql =
     "(to_tsquery('russian', CAST(? AS TEXT)) && (to_tsquery('russian', CAST(? AS TEXT)) || "
@@ -85,8 +85,8 @@ struct Query {
   std::vector<std::string> words;  // folded words used (at most kMaxSearchWords)
   std::string all_but_last;        // tsquery text 'w1':A & 'w2':A …, stemmed by 'russian' ("" for one word)
   std::string last_forms;          // 'w':A, stemmed by 'russian'
-  std::string prefix_config;       // 'russian' (prefix of the stem) or 'simple' (prefix of the word)
-  std::string last_prefix;         // 'w':*A, or 'w':A for digits (see LastWordMatch)
+  std::string prefix_config;       // 'russian' or 'simple': how last_prefix is read
+  std::string last_prefix;         // 'w':*A through 'russian' (stem prefix), else 'w':A (see LastWordMatch)
   std::string last_word;           // 'w':*B, or 'w':B for digits: the folded words as typed
   std::string fuzzy;               // the words joined by spaces: `col_fold % ?`, `? <% col_fold`
   std::string like_prefix;         // fuzzy + '%': `col_fold LIKE ?` (the text starts with the input)
@@ -121,9 +121,9 @@ inline Query query(std::string_view user_input) {
       q.last_prefix = lexeme(last, "*A");
       q.last_word = lexeme(last, "*B");
       break;
-    case LastWordMatch::word_prefix:
-      q.prefix_config = "simple";
-      q.last_prefix = lexeme(last, "*A");
+    case LastWordMatch::word_prefix:  // as fts_query_ru(): the forms and the typed prefix only
+      q.prefix_config = "russian";
+      q.last_prefix = lexeme(last, "A");
       q.last_word = lexeme(last, "*B");
       break;
   }
