@@ -543,7 +543,12 @@ std::unique_ptr<RowReader> open_csv(const std::string& path, FilePtr file, std::
     error = path + " is not a table: it holds binary data, not CSV or XLSX text";
     return nullptr;
   }
-  const char delimiter = options.delimiter != 0 ? options.delimiter : detect_delimiter(text);
+  char delimiter = options.delimiter != 0 ? options.delimiter : detect_delimiter(text);
+  // Excel's hint line "sep=;" names the delimiter and is not a row.
+  if (start != 2 && text.size() > 5 && starts_with(text, "sep=") && (text[5] == '\r' || text[5] == '\n')) {
+    if (options.delimiter == 0) delimiter = text[4];
+    start += 5 + (text[5] == '\r' && text.size() > 6 && text[6] == '\n' ? 2 : 1);
+  }
   if (std::fseek(file.get(), static_cast<long>(start), SEEK_SET) != 0) {
     error = "cannot read " + path + ": " + errno_text(errno);
     return nullptr;
@@ -617,7 +622,9 @@ std::string rich_text(pugi::xml_node item) {
 
 // A number as the text the cell stores, with exponent notation expanded and trailing fraction zeros
 // dropped: "7.707083893E9" -> "7707083893", "1.0" -> "1", "1.5E-3" -> "0.0015". Digits are moved,
-// never rounded through a double. Anything that is not a plain decimal number comes back unchanged.
+// not rounded, unless there are more than 15 significant ones (binary noise such as
+// "0.30000000000000004"): those are rounded to 15, as Excel displays them. Anything that is not a
+// plain decimal number comes back unchanged.
 std::string plain_number(std::string_view raw) {
   const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
   std::size_t i = 0;
@@ -646,7 +653,7 @@ std::string plain_number(std::string_view raw) {
     has_exponent = true;
   }
   if (i != raw.size() || exponent > 100 || exponent < -100) return std::string(raw);
-  if (!has_exponent && frac_part.empty()) return std::string(raw);
+  if (!has_exponent && frac_part.empty() && int_part.size() <= 15) return std::string(raw);
 
   std::string digits(int_part);
   digits += frac_part;
@@ -655,6 +662,17 @@ std::string plain_number(std::string_view raw) {
   digits.erase(0, zeros);
   point -= static_cast<long>(zeros);
   if (digits.empty()) return "0";
+  if (digits.find_last_not_of('0') + 1 > 15) {
+    // More significant digits than a double holds ("0.30000000000000004" from 0.1+0.2): show the 15
+    // Excel shows. Integers of up to 15 digits (ИНН, ОГРН, ОГРНИП) never come here.
+    double value = 0;
+    const auto r = std::from_chars(raw.data(), raw.data() + raw.size(), value);
+    char buf[40];
+    if (r.ec == std::errc() && std::isfinite(value)) {
+      std::snprintf(buf, sizeof buf, "%.15g", value);
+      if (std::string_view(buf) != raw) return plain_number(buf);
+    }
+  }
   std::string out = negative ? "-" : "";
   if (point <= 0) {
     out += "0.";
@@ -1078,7 +1096,9 @@ class XlsxRowReader final : public RowReader {
     }
     const pugi::xml_node v = child_named(c, "v");
     const std::string_view raw = v ? v.text().get() : "";
-    if (type == "s") {
+    if (raw.empty()) {
+      return true;  // no value saved (a formatted cell, or a formula never calculated)
+    } else if (type == "s") {
       std::size_t index = 0;
       const auto res = std::from_chars(raw.data(), raw.data() + raw.size(), index);
       if (res.ec != std::errc() || index >= strings_.size()) {
@@ -1092,7 +1112,7 @@ class XlsxRowReader final : public RowReader {
       out = raw == "1" ? "TRUE" : raw == "0" ? "FALSE" : std::string(raw);
     } else if (type == "e" || type == "d") {
       out = raw;
-    } else if (!raw.empty()) {
+    } else {
       const unsigned style = c.attribute("s").as_uint();
       out = style < date_styles_.size() && date_styles_[style] ? excel_date(raw, date1904_) : plain_number(raw);
     }
@@ -1336,6 +1356,25 @@ std::string CsvWriter::close() {
 // ---------------------------------------------------------------------------------------------
 // XlsxWriter
 
+namespace {
+
+// `s` with every literal "_xHHHH_" escaped as "_x005F_xHHHH_", as Excel saves it, so that readers
+// (Excel, open_rows) do not take it for an escaped character. libxlsxwriter escapes control characters.
+std::string escape_ooxml_literals(const std::string& s) {
+  const auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); };
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '_' && i + 6 < s.size() && s[i + 1] == 'x' && hex(s[i + 2]) && hex(s[i + 3]) && hex(s[i + 4]) &&
+        hex(s[i + 5]) && s[i + 6] == '_') {
+      out += "_x005F";
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+}  // namespace
+
 struct XlsxWriter::Impl {
   std::string path;
   lxw_workbook* workbook = nullptr;
@@ -1393,7 +1432,8 @@ bool XlsxWriter::add_row(const std::vector<std::string>& row) {
     const std::string where = "row " + std::to_string(rows_ + 1) + ", column " + std::to_string(c + 1);
     if (!core::valid_utf8(value)) return fail(where + ": not valid UTF-8");
     if (utf8_length(value) > 32767) return fail(where + ": longer than 32767 characters, the most a cell holds");
-    const lxw_error e = worksheet_write_string(impl_->sheet, r, static_cast<lxw_col_t>(c), value.c_str(),
+    const std::string text = value.find("_x") == std::string::npos ? value : escape_ooxml_literals(value);
+    const lxw_error e = worksheet_write_string(impl_->sheet, r, static_cast<lxw_col_t>(c), text.c_str(),
                                                header ? impl_->bold : nullptr);
     if (e != LXW_NO_ERROR) return fail(where + ": " + lxw_strerror(e));
   }

@@ -74,7 +74,8 @@ struct ReadOptions {
 // uchardet names the encoding, and when it cannot decide, windows-1251 is assumed (the expected
 // non-UTF-8 case). Pure ASCII is reported as "UTF-8". The delimiter is the one of ';', ',' and TAB
 // that occurs most often outside quotes on the first line; ties go to ';', then ',', then TAB; a
-// first line with none of them is one column, delimiter ';'. Fields follow RFC 4180: quoted
+// first line with none of them is one column, delimiter ';'. A first line "sep=X" (Excel's hint)
+// names the delimiter and is not a row. Fields follow RFC 4180: quoted
 // fields may hold delimiters, line breaks and doubled quotes; a quote inside an unquoted field is
 // kept as a character. Line ends may be CRLF, LF or CR. The file is decoded and parsed in chunks,
 // so memory stays bounded whatever the file size. Limits (the row is reported as an error): a
@@ -83,7 +84,9 @@ struct ReadOptions {
 // XLSX: shared and inline strings, numbers, booleans ("TRUE"/"FALSE"), error values ("#N/A") and
 // formula results (the value Excel saved) come back as text. Numbers keep the digits the file
 // stores (an ИНН saved as a number comes back exactly: "7707083893", never "7.707083893E9" or
-// "7707083893.0"); exponent notation is expanded and a trailing ".0" dropped. Numbers in a date or
+// "7707083893.0"); exponent notation is expanded and a trailing ".0" dropped; a value with more
+// than 15 significant digits (binary noise: "0.30000000000000004") is rounded to 15 as Excel shows it
+// (so a 20-digit account number typed as a number was already lost in Excel: keep those as text). Numbers in a date or
 // time format come back as "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" or "HH:MM:SS" (1900 and 1904 date
 // systems). A cell's position comes from its reference ("C5"), so empty cells keep the columns of
 // the ones after them; a row ends at its last non-empty cell. The worksheet is read in slices of a

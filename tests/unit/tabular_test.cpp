@@ -203,6 +203,15 @@ TEST_F(Tabular, DelimiterCountsOnlyOutsideQuotesOnTheFirstLine) {
   EXPECT_EQ(read_all(*reader).rows, (Rows{{"a,b,c,d", "e", "f"}, {"1,2,3", "4", "5"}}));
 }
 
+TEST_F(Tabular, ExcelSepHintLine) {
+  auto reader = open(file("sep.csv", "sep=,\r\nИмя;фамилия,Город\r\nАнна,Тула\r\n"));
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(reader->delimiter(), ',');
+  const Read r = read_all(*reader);
+  EXPECT_EQ(r.rows, (Rows{{"Имя;фамилия", "Город"}, {"Анна", "Тула"}}));
+  EXPECT_EQ(r.numbers, (std::vector<std::size_t>{1, 2}));
+}
+
 TEST_F(Tabular, RaggedRowsAsTheyAreBlankRowsSkippedButCounted) {
   const std::string p = file("ragged.csv",
                              "Имя;ИНН;Телефон\r\n"
@@ -407,13 +416,14 @@ TEST_F(Tabular, XlsxRoundTripThroughTheWriter) {
                      {"ООО \"Ромашка\" & <Ко>", "7728456120", "1157746123457", "+74951234567", "две\nстроки"},
                      {"ИП Ёлкин", "500100732259", "", "89161234567", ""},
                      {"", "0012345678", "", "", "только ИНН и это"},
-                     {" пробелы ", "", "", "", "", "", "за шапкой"}};
+                     {" пробелы ", "", "", "", "", "", "за шапкой"},
+                     {std::string("упр\x01" "авляющие\t\x1F"), "_x0041_ как текст", "_x005F_"}};
   const std::string p = path("round.xlsx");
   {
     XlsxWriter w(p, "Компании");
     for (const auto& r : rows) ASSERT_TRUE(w.add_row(r));
     ASSERT_EQ(w.close(), "");
-    EXPECT_EQ(w.rows(), 5u);
+    EXPECT_EQ(w.rows(), 6u);
   }
   auto reader = open(p);
   ASSERT_NE(reader, nullptr);
@@ -427,9 +437,10 @@ TEST_F(Tabular, XlsxRoundTripThroughTheWriter) {
                          rows[1],
                          {"ИП Ёлкин", "500100732259", "", "89161234567"},
                          {"", "0012345678", "", "", "только ИНН и это"},
-                         rows[4]};
+                         rows[4],
+                         rows[5]};
   EXPECT_EQ(r.rows, expected);
-  EXPECT_EQ(r.numbers, (std::vector<std::size_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(r.numbers, (std::vector<std::size_t>{1, 2, 3, 4, 5, 6}));
 }
 
 TEST_F(Tabular, XlsxWriterRejectsBadInputAndLeavesNoFile) {
@@ -517,6 +528,9 @@ TEST_F(Tabular, XlsxNumericCellsComeBackExactly) {
     worksheet_write_number(ws, 4, 4, 1.5, elapsed);
     worksheet_write_boolean(ws, 4, 6, 0, nullptr);
     worksheet_write_number(ws, 4, 8, -2.5e-7, nullptr);
+    worksheet_write_number(ws, 5, 0, 0.1 + 0.2, nullptr);
+    worksheet_write_number(ws, 5, 1, 12345678901234567.0, nullptr);
+    worksheet_write_number(ws, 5, 2, 999999999999999, nullptr);
     ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
   }
   auto reader = open(p);
@@ -529,9 +543,10 @@ TEST_F(Tabular, XlsxNumericCellsComeBackExactly) {
        "0.0015"},
       {"", "500100732259", "", "", "2023-03-15 18:00:00", "", "", "", "100000000000000000000"},
       {"", "", "", "", "1.5", "", "FALSE", "", "-0.00000025"},
+      {"0.3", "12345678901234600", "999999999999999"},  // as Excel shows them
   };
   EXPECT_EQ(r.rows, expected);
-  EXPECT_EQ(r.numbers, (std::vector<std::size_t>{1, 2, 4, 5}));
+  EXPECT_EQ(r.numbers, (std::vector<std::size_t>{1, 2, 4, 5, 6}));
 }
 
 // A workbook written by hand the way other producers write them: namespace prefixes, rich text with
