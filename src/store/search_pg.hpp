@@ -70,31 +70,31 @@ inline std::vector<std::string> ddl(std::string_view table, std::string_view col
   };
 }
 
-// The tsquery for a search; five text parameters, Query::match_params() in order. Use it as
+// The tsquery for a search; three text parameters, Query::match_params() in order. Use it as
 // `col_tsv @@ <this>`, or once in a FROM item to rank:
 //   … CROSS JOIN (SELECT <this> AS q) s WHERE col_tsv @@ s.q ORDER BY ts_rank(col_tsv, s.q) DESC
-// Shape: all words but the last as word forms AND (the last word's forms OR, when its stem is long
-// enough, a stem starting like it OR a folded word starting with it) — fts_query_ru()'s expression. Russian stop words ("и",
-// "в", "на") among the full words are ignored by PostgreSQL; the last word always counts.
+// Shape, as fts_query_ru(): all words but the last as word forms AND (the last word's forms, or
+// a stem starting like it when its stem is long enough, OR a folded word starting with it).
+// Russian stop words ("и", "в", "на") among the full words are ignored by PostgreSQL; the last
+// word always counts through its typed prefix.
 inline constexpr std::string_view kTsQuerySql =
     "(to_tsquery('russian', CAST(? AS TEXT)) && (to_tsquery('russian', CAST(? AS TEXT)) || "
-    "to_tsquery(CAST(? AS regconfig), CAST(? AS TEXT)) || to_tsquery('simple', CAST(? AS TEXT))))";
+    "to_tsquery('simple', CAST(? AS TEXT))))";
 
 // What to bind for one search input.
 struct Query {
   std::vector<std::string> words;  // folded words used (at most kMaxSearchWords)
   std::string all_but_last;        // tsquery text 'w1':A & 'w2':A …, stemmed by 'russian' ("" for one word)
-  std::string last_forms;          // 'w':A, stemmed by 'russian'
-  std::string prefix_config;       // 'russian' or 'simple': how last_prefix is read
-  std::string last_prefix;         // 'w':*A through 'russian' (stem prefix), else 'w':A (see LastWordMatch)
-  std::string last_word;           // 'w':*B, or 'w':B for digits: the folded words as typed
+  std::string last_stem;           // 'w':*A (stems starting with its stem, LastWordMatch::stem_prefix),
+                                   // else 'w':A (its forms); read through 'russian'
+  std::string last_word;           // 'w':*B, or 'w':B for digits: folded words as typed ('simple')
   std::string fuzzy;               // the words joined by spaces: `col_fold % ?`, `? <% col_fold`
   std::string like_prefix;         // fuzzy + '%': `col_fold LIKE ?` (the text starts with the input)
 
   // True when nothing searchable was typed: run no query.
   bool empty() const { return words.empty(); }
   // Parameters of kTsQuerySql.
-  Params match_params() const { return {all_but_last, last_forms, prefix_config, last_prefix, last_word}; }
+  Params match_params() const { return {all_but_last, last_stem, last_word}; }
 };
 
 // Builds the parameters for what a user typed. The words contain only letters, digits and
@@ -109,24 +109,9 @@ inline Query query(std::string_view user_input) {
     q.all_but_last += lexeme(q.words[i], "A");
   }
   const std::string& last = q.words.back();
-  q.last_forms = lexeme(last, "A");
-  switch (last_word_match(last)) {
-    case LastWordMatch::exact:
-      q.prefix_config = "simple";
-      q.last_prefix = lexeme(last, "A");
-      q.last_word = lexeme(last, "B");
-      break;
-    case LastWordMatch::stem_prefix:
-      q.prefix_config = "russian";
-      q.last_prefix = lexeme(last, "*A");
-      q.last_word = lexeme(last, "*B");
-      break;
-    case LastWordMatch::word_prefix:  // as fts_query_ru(): the forms and the typed prefix only
-      q.prefix_config = "russian";
-      q.last_prefix = lexeme(last, "A");
-      q.last_word = lexeme(last, "*B");
-      break;
-  }
+  const LastWordMatch how = last_word_match(last);
+  q.last_stem = lexeme(last, how == LastWordMatch::stem_prefix ? "*A" : "A");
+  q.last_word = lexeme(last, how == LastWordMatch::exact ? "B" : "*B");
   for (const auto& w : q.words) {
     if (!q.fuzzy.empty()) q.fuzzy += ' ';
     q.fuzzy += w;

@@ -272,6 +272,23 @@ TEST(FtsQuery, LastWordMatch) {
   EXPECT_EQ(last_word_match("2гис"), LastWordMatch::word_prefix);
 }
 
+TEST(FtsQuery, PostgresParameters) {
+  const auto q = pg_search::query("ООО  «Клиентами»");
+  EXPECT_EQ(q.words, (std::vector<std::string>{"ооо", "клиентами"}));
+  EXPECT_EQ(q.match_params(), (Params{std::string("'ооо':A"), std::string("'клиентами':*A"), std::string("'клиентами':*B")}));
+  EXPECT_EQ(q.fuzzy, "ооо клиентами");
+  EXPECT_EQ(q.like_prefix, "ооо клиентами%");
+  const auto ivan = pg_search::query("Иван");
+  EXPECT_EQ(ivan.match_params(), (Params{std::string(), std::string("'иван':A"), std::string("'иван':*B")}));
+  const auto inn = pg_search::query("ИНН: 7707083893");
+  EXPECT_EQ(inn.match_params(), (Params{std::string("'инн':A"), std::string("'7707083893':A"), std::string("'7707083893':B")}));
+  // Nothing of tsquery or LIKE syntax survives.
+  const auto evil = pg_search::query("' | ! & :* % _ \\ <-> (x)");
+  EXPECT_EQ(evil.words, std::vector<std::string>{"x"});
+  EXPECT_TRUE(pg_search::query(" %_'\"").empty());
+  EXPECT_EQ(pg_search::ddl("t", "name").size(), 5u);
+}
+
 // --- SQLite ----------------------------------------------------------------------------------
 
 struct SqliteCloser {
