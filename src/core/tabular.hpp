@@ -6,6 +6,7 @@
 //
 // Thread-safety: every object here is used by one thread at a time. Distinct objects (two readers,
 // a reader and a writer) may be used concurrently from different threads; nothing is shared.
+#include <cstddef>
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
