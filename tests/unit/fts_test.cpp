@@ -454,6 +454,34 @@ TEST_F(FtsSqlite, SyntaxInInputIsHarmless) {
   EXPECT_EQ(match_expr(fts_query_ru("Иван")), ivan);
 }
 
+TEST_F(FtsSqlite, RandomInputNeverBreaksTheQuery) {
+  // Deterministic random strings of syntax characters, words, digits, marks and bad bytes.
+  using namespace std::string_view_literals;
+  const std::string_view pieces[] = {"\""sv, "*"sv, "("sv, ")"sv, "-"sv, ":"sv, "^"sv, "+"sv, "NEAR"sv, "AND"sv,
+                                     "OR"sv, "NOT"sv, " "sv, "  "sv, "Иван"sv, "ёлка"sv, "ООО"sv, "клиентами"sv,
+                                     "7707"sv, "="sv, "'"sv, "\xCC\x81"sv, "\xC2\xAD"sv, "\xFF"sv, "\xD0"sv, "a"sv,
+                                     "Z"sv, "{"sv, "}"sv, ","sv, "\t"sv, "\n"sv, "\0"sv, "«"sv, "»"sv, "№"sv};
+  std::uint32_t state = 12345;
+  auto next = [&] {
+    state = state * 1664525u + 1013904223u;
+    return state >> 8;
+  };
+  for (int i = 0; i < 2000; ++i) {
+    std::string typed;
+    const int n = static_cast<int>(next() % 10);
+    for (int k = 0; k < n; ++k) typed += pieces[next() % std::size(pieces)];
+    const std::string expr = fts_query_ru(typed);
+    if (expr.empty()) continue;
+    match_expr(expr);  // fails the test on any FTS5 error
+    const auto tokens = fts_ru_document_tokens(typed);
+    for (const auto& t : tokens) {
+      ASSERT_FALSE(t.text.empty());
+      ASSERT_LE(t.end, static_cast<int>(typed.size()));
+      ASSERT_LT(t.begin, t.end);
+    }
+  }
+}
+
 TEST_F(FtsSqlite, HighlightUsesTheOriginalText) {
   sqlite3_stmt* st = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db_, "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH ?1 AND rowid = ?2", -1, &st,
