@@ -58,6 +58,19 @@ function tail(file, lines = 40) {
   }
 }
 
+// Servers of this process that are still running, so that an interrupt (run.sh sends SIGTERM to
+// the whole test run) leaves no server and no temp directory behind.
+const live = new Map(); // child process → temp directory
+for (const [sig, code] of [['SIGTERM', 143], ['SIGINT', 130]]) {
+  process.once(sig, () => {
+    for (const [child, dir] of live) {
+      child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    process.exit(code);
+  });
+}
+
 // A database URL for a new, empty database on the chosen backend.
 function freshDatabase(dir) {
   if (BACKEND === 'sqlite') return `sqlite:${path.join(dir, 'sdelka.db')}`;
@@ -105,6 +118,7 @@ export async function startServer({ demo = true, args: extra = [] } = {}) {
     });
     const killOnExit = () => child.kill('SIGKILL');
     process.on('exit', killOnExit);
+    live.set(child, dir);
 
     const deadline = Date.now() + 30000;
     let up = false;
@@ -122,10 +136,18 @@ export async function startServer({ demo = true, args: extra = [] } = {}) {
       await sleep(50);
     }
     if (!up) {
-      if (exited && attempt < 2 && /listen_failed/.test(tail(logPath))) continue;  // the port was taken meanwhile
+      if (exited && attempt < 2 && /listen_failed/.test(tail(logPath))) {
+        live.delete(child);
+        process.off('exit', killOnExit);
+        continue; // the port was taken meanwhile
+      }
       child.kill('SIGKILL');
       await exit;
-      throw new Error(`sdelka serve did not become healthy (${JSON.stringify(exited)}) on ${db}:\n${tail(logPath)}`);
+      live.delete(child);
+      process.off('exit', killOnExit);
+      const message = `sdelka serve did not become healthy (${JSON.stringify(exited)}) on ${db}:\n${tail(logPath)}`;
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(message);
     }
 
     const server = {
@@ -147,6 +169,7 @@ export async function startServer({ demo = true, args: extra = [] } = {}) {
           clearTimeout(timer);
         }
         process.off('exit', killOnExit);
+        live.delete(child);
         fs.rmSync(dir, { recursive: true, force: true });
         return exited;
       },
