@@ -81,7 +81,7 @@ do_start() {
   fi
   if [ ! -f "$DATA/PG_VERSION" ]; then
     rm -rf "$DATA"
-    as_server "$PGBIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C --no-sync \
+    as_server "$PGBIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-sync \
       >"$DIR/initdb.log" 2>&1 || { cat "$DIR/initdb.log" >&2; die "initdb failed (log above)"; }
   fi
   # A stale pid file from a killed server would stop pg_ctl from starting a new one.

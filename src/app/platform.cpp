@@ -195,7 +195,9 @@ int cmd_user_add(Config c, const UserArgs& a) {
     }
     in.roles = roles;
     if (!a.department.empty()) {
-      staff.create_department(sys, a.department);
+      bool exists = false;
+      for (auto& d : staff.list_departments(sys)) exists = exists || d["name"] == a.department;
+      if (!exists) staff.create_department(sys, a.department);
       in.department = a.department;
     }
     auto u = staff.create_user(sys, in);

@@ -37,6 +37,7 @@ void register_auth_api(App& app) {
           auto p = app.auth().authenticate(*login, *password, req.remote_ip, lang);
           if (!p) {
             ApiError e{401, i18n::t(lang, "err.unauthorized"), i18n::t(lang, "login.wrong")};
+            e.headers.emplace_back("WWW-Authenticate", "Bearer");
             throw e;
           }
           auto token = app.auth().issue_token(*p, name.value_or("api"));

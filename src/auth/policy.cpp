@@ -38,6 +38,15 @@ const std::vector<Rule>& rules() {
     // The security service reads the audit log and everybody's user record.
     t.push_back({R::security_officer, "audit", A::read, S::all});
     t.push_back({R::security_officer, "user", A::read, S::all});
+    // Clients (companies and persons). Managers keep their own portfolio; a head sees and edits
+    // the department's; risk and security read everything; nobody but admin deletes (archive only).
+    for (std::string_view type : {std::string_view("company"), std::string_view("person")}) {
+      for (R r : {R::operator_, R::sales_manager, R::client_manager, R::credit_manager})
+        for (A a : {A::read, A::create, A::update, A::archive}) t.push_back({r, type, a, S::own});
+      for (A a : {A::read, A::create, A::update, A::archive}) t.push_back({R::head, type, a, S::department});
+      t.push_back({R::risk_officer, type, A::read, S::all});
+      t.push_back({R::security_officer, type, A::read, S::all});
+    }
     return t;
   }();
   return table;

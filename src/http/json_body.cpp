@@ -7,8 +7,14 @@ namespace sdelka::http {
 
 JsonBody::JsonBody(const Request& req, std::string lang, const std::vector<std::string_view>& allowed)
     : lang_(std::move(lang)) {
+  // application/json or application/<something>+json, parameters (charset) allowed.
   auto ct = req.header("content-type");
-  if (!ct || ct->find("json") == std::string_view::npos)
+  std::string media(ct ? ct->substr(0, ct->find(';')) : std::string_view{});
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  for (auto& ch : media) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const bool json_type = media == "application/json" ||
+                         (media.rfind("application/", 0) == 0 && media.size() > 5 && media.substr(media.size() - 5) == "+json");
+  if (!json_type)
     throw ApiError{415, i18n::t(lang_, "err.content_type"), i18n::t(lang_, "err.content_type.detail")};
   if (!core::valid_utf8(req.body))
     throw ApiError{400, i18n::t(lang_, "err.utf8"), i18n::t(lang_, "err.utf8.detail")};

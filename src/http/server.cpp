@@ -16,6 +16,8 @@
 
 #include "http/server.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace sdelka::http {
 namespace {
 
@@ -125,11 +127,16 @@ int run_server(const ServerOptions& opts, Dispatch dispatch, const std::function
   WorkerPool workers(opts.workers);
 
   auto handler = [&](restinio::request_handle_t rq) -> restinio::request_handling_status_t {
+    // A request that arrives after SIGTERM is refused at once; those accepted before it are
+    // queued and still answered.
+    const bool refuse = draining.load();
     in_flight.fetch_add(1);
-    workers.post([&, rq] {
+    workers.post([&, rq, refuse] {
       bool head = rq->header().method() == restinio::http_method_head();
-      if (draining.load()) {
-        Response r = Response::text(503, "shutting down\n");
+      if (refuse) {
+        Response r = Response::json(503, {{"type", "about:blank"}, {"title", "Shutting down"}, {"status", 503}});
+        r.headers.clear();
+        r.set("Content-Type", "application/problem+json");
         r.set("Retry-After", "1");
         send(rq, std::move(r), head, true);
         in_flight.fetch_sub(1);

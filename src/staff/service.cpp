@@ -136,6 +136,8 @@ Principal StaffService::system_principal() {
 }
 
 json StaffService::create_user(const Principal& p, const UserInput& in) {
+  // Refuse early (before the costly password hash) when the role may not create users at all.
+  auth::require_scope(p, Action::create, "user", Scope::own);
   std::vector<FieldError> errs;
   if (!in.login || !valid_login(*in.login)) errs.push_back({"login", i18n::t(p.lang, "err.login"), "invalid"});
   if (!in.password || in.password->size() < kMinPasswordLength)
@@ -285,12 +287,11 @@ json StaffService::create_department(const Principal& p, const std::string& name
   json out;
   db_.write([&](Tx& tx) {
     auth::require(tx, p, Action::create, Subject{"department"});
-    auto r = tx.one("SELECT id, name, version, created_at FROM departments WHERE name = ?", {name});
-    if (!r) {
-      r = tx.one("INSERT INTO departments (name, created_at) VALUES (?, ?) RETURNING id, name, version, created_at",
-                 {name, store::now_iso()});
-      audit::record(tx, &p, "create", "department", r->str(0), {{"name", {{"from", nullptr}, {"to", name}}}});
-    }
+    if (tx.one("SELECT 1 FROM departments WHERE name = ?", {name}))
+      throw ApiError{409, i18n::t(p.lang, "err.conflict"), "", {{"name", i18n::t(p.lang, "err.department_taken"), "taken"}}};
+    auto r = tx.one("INSERT INTO departments (name, created_at) VALUES (?, ?) RETURNING id, name, version, created_at",
+                    {name, store::now_iso()});
+    audit::record(tx, &p, "create", "department", r->str(0), {{"name", {{"from", nullptr}, {"to", name}}}});
     out = {{"id", r->i64(0)}, {"name", r->str(1)}, {"version", r->i64(2)}, {"created_at", r->str(3)}};
   });
   return out;

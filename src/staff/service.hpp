@@ -47,7 +47,7 @@ class StaffService {
   Page list_users(const auth::Principal& p, std::optional<std::int64_t> after, int limit);
   std::optional<std::int64_t> find_user_id(const std::string& login);
 
-  // Departments: {id, name, version, created_at}. Created by name; idempotent on the name.
+  // Departments: {id, name, version, created_at}. A name that exists already → 409 naming `name`.
   nlohmann::json create_department(const auth::Principal& p, const std::string& name);
   std::vector<nlohmann::json> list_departments(const auth::Principal& p);
 

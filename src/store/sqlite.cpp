@@ -7,6 +7,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "store/fts_ru.hpp"
 #include "store/pool.hpp"
 #include "store/sqlite.hpp"
 
@@ -41,6 +42,7 @@ class Conn {
     run("PRAGMA foreign_keys=ON");
     run("PRAGMA temp_store=MEMORY");
     run("PRAGMA cache_size=-65536");
+    register_fts_ru(db_);  // the Russian full-text tokenizer the migrations use
     if (hook) hook(db_);
   }
   ~Conn() {

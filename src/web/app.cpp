@@ -125,7 +125,7 @@ std::string Metrics::render(const http::Router& router, const store::Database& d
 // ---------------------------------------------------------------- the app
 
 App::App(store::Database& db, WebOptions opts)
-    : db_(db), opts_(opts), auth_(db, opts.auth), staff_(db) {
+    : db_(db), opts_(opts), auth_(db, opts.auth), staff_(db), clients_(db) {
   register_ops(*this);
   register_auth_api(*this);
   register_auth_pages(*this);
@@ -133,6 +133,8 @@ App::App(store::Database& db, WebOptions opts)
   register_staff_pages(*this);
   register_audit_api(*this);
   register_audit_pages(*this);
+  register_clients_api(*this);
+  register_clients_pages(*this);
   metrics_ = std::make_unique<Metrics>(router_.routes().size());
 }
 
@@ -221,7 +223,21 @@ Response App::dispatch(Request& req, const http::Route* route) {
   if (!route) {
     bool mismatch = false;
     router_.match(req, mismatch);
-    if (mismatch) throw ApiError{405, i18n::t(lang, "err.method"), ""};
+    if (mismatch) {
+      ApiError e{405, i18n::t(lang, "err.method"), ""};
+      std::string allow;
+      for (const auto& rt : router_.routes()) {
+        Request probe;
+        probe.method = rt.method;
+        probe.path = req.path;
+        bool mm = false;
+        if (router_.match(probe, mm) == &rt && allow.find(rt.method) == std::string::npos)
+          allow += (allow.empty() ? "" : ", ") + rt.method;
+      }
+      if (allow.find("GET") != std::string::npos) allow += ", HEAD";
+      e.headers.emplace_back("Allow", allow);
+      throw e;
+    }
     throw ApiError{404, i18n::t(lang, "err.not_found"), i18n::t(lang, "err.not_found.detail")};
   }
   const auto& o = route->options;
@@ -321,7 +337,8 @@ Response App::with_idempotency(Request& req, const http::Route& route) {
     Response out;
     out.status = static_cast<int>(r->i64(1));
     out.body = r->str(2);
-    for (auto& [k, v] : nlohmann::json::parse(r->str(3)).items()) out.set(k, v.get<std::string>());
+    const auto stored = nlohmann::json::parse(r->str(3));
+    for (auto& [k, v] : stored.items()) out.set(k, v.get<std::string>());
     out.set("Idempotent-Replayed", "true");
     replay = std::move(out);
   });

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "auth/service.hpp"
+#include "clients/service.hpp"
 #include "http/router.hpp"
 #include "staff/service.hpp"
 
@@ -49,6 +50,7 @@ class App {
   store::Database& db() { return db_; }
   auth::AuthService& auth() { return auth_; }
   staff::StaffService& staff() { return staff_; }
+  clients::ClientsService& clients() { return clients_; }
   http::Router& router() { return router_; }
   const WebOptions& options() const { return opts_; }
   // Prometheus text of the request and pool metrics.
@@ -65,6 +67,7 @@ class App {
   WebOptions opts_;
   auth::AuthService auth_;
   staff::StaffService staff_;
+  clients::ClientsService clients_;
   http::Router router_;
   std::unique_ptr<Metrics> metrics_;
 };
@@ -77,6 +80,8 @@ void register_staff_api(App& app);
 void register_staff_pages(App& app);
 void register_audit_api(App& app);
 void register_audit_pages(App& app);
+void register_clients_api(App& app);
+void register_clients_pages(App& app);
 
 // The OpenAPI 3.1 document served at /api/v1/openapi.json.
 const std::string& openapi_document();

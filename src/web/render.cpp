@@ -95,6 +95,8 @@ struct NavItem {
 mstch::array nav_for(const auth::Principal& p, const std::string& path, const std::string& lang) {
   static const NavItem items[] = {
       {"/", "nav.home", auth::Action::read, "user", auth::Scope::own},
+      {"/companies", "nav.companies", auth::Action::read, "company", auth::Scope::own},
+      {"/persons", "nav.persons", auth::Action::read, "person", auth::Scope::own},
       {"/jobs", "nav.jobs", auth::Action::read, "job_description", auth::Scope::own},
       {"/admin/users", "nav.users", auth::Action::manage, "user", auth::Scope::all},
       {"/audit", "nav.audit", auth::Action::read, "audit", auth::Scope::all},
@@ -172,7 +174,12 @@ void set_flash(http::Response& r, const std::string& kind, const std::string& te
 
 mstch::map field_errors(const http::ApiError& e) {
   mstch::map m;
-  for (const auto& f : e.fields) m.emplace(f.field, f.message);
+  for (const auto& f : e.fields) {
+    m.emplace(f.field, f.message);
+    // "phones[1].number" is also shown under "phones" (templates cannot index lists).
+    auto cut = f.field.find_first_of("[.");
+    if (cut != std::string::npos) m.emplace(f.field.substr(0, cut), f.message);
+  }
   return m;
 }
 

@@ -3,6 +3,8 @@
 // (tests/unit/with-pg.sh starts a throwaway one). Each PostgreSQL test works in its own schema,
 // so the tests may run in parallel against one database.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <unistd.h>
 
 #include <atomic>
@@ -107,14 +109,16 @@ TEST_P(StoreTest, BackendAndDescribe) {
 
 TEST_P(StoreTest, MigrateAppliesOnceAndIsIdempotent) {
   auto first = migrate(*db_);
-  ASSERT_EQ(first, std::vector<std::string>{"0001_platform.sql"});
+  ASSERT_GE(first.size(), 1u);
+  EXPECT_EQ(first.front(), "0001_platform.sql");
+  EXPECT_TRUE(std::is_sorted(first.begin(), first.end()));
   EXPECT_TRUE(migrate(*db_).empty());
   // A second Database on the same storage sees the recorded version too.
   auto again = open(DbOptions{});
   EXPECT_TRUE(migrate(*again).empty());
-  db_->read([](Tx& tx) {
+  db_->read([&](Tx& tx) {
     auto rows = tx.query("SELECT version, applied_at FROM schema_migrations ORDER BY version");
-    ASSERT_EQ(rows.size(), 1u);
+    ASSERT_EQ(rows.size(), first.size());
     EXPECT_EQ(rows[0].str(0), "0001_platform.sql");
     EXPECT_EQ(rows[0].str(1).size(), 24u) << rows[0].str(1);  // YYYY-MM-DDTHH:MM:SS.mmmZ
   });
@@ -146,8 +150,9 @@ TEST_P(StoreTest, ConcurrentMigrateAppliesOnce) {
     EXPECT_EQ(errors[i], "") << "runner " << i;
     total += applied[i].size();
   }
-  EXPECT_EQ(total, 1u);
-  EXPECT_EQ(count(*db_, "schema_migrations"), 1);
+  // Every migration was applied by exactly one runner.
+  EXPECT_GE(total, 1u);
+  EXPECT_EQ(count(*db_, "schema_migrations"), static_cast<std::int64_t>(total));
 }
 
 TEST_P(StoreTest, InsertReturningId) {

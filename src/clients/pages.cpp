@@ -1,0 +1,458 @@
+// HTML routes of the Clients context: lists with search as you type, cards, forms with field
+// errors and duplicate warnings, the duplicate scan and the merge screen.
+#include <charconv>
+
+#include "auth/policy.hpp"
+#include "clients/service.hpp"
+#include "core/text.hpp"
+#include "i18n/i18n.hpp"
+#include "web/app.hpp"
+#include "web/context.hpp"
+#include "web/render.hpp"
+
+namespace sdelka::web {
+
+clients::repo::ListQuery list_query(const http::Request& req);
+
+namespace {
+using http::ApiError;
+using http::Request;
+using http::Response;
+using nlohmann::json;
+
+std::string s(const json& j, const char* k) {
+  const auto& v = j[k];
+  return v.is_string() ? v.get<std::string>() : v.is_null() ? std::string() : v.dump();
+}
+
+// "2026-11-27T…" → "27.11.2026".
+std::string ru_date(const std::string& iso) {
+  if (iso.size() < 10) return iso;
+  return iso.substr(8, 2) + "." + iso.substr(5, 2) + "." + iso.substr(0, 4);
+}
+
+std::string label(const std::string& lang, const std::string& prefix, const std::string& code) {
+  return code.empty() ? std::string() : i18n::t(lang, prefix + code);
+}
+
+template <std::size_t N>
+mstch::array options(const std::string& lang, const std::string& prefix, const std::array<std::string_view, N>& codes,
+                     const std::string& selected) {
+  mstch::array out;
+  for (auto c : codes)
+    out.push_back(mstch::map{{"code", std::string(c)}, {"label", i18n::t(lang, prefix + std::string(c))},
+                             {"selected", selected == c}});
+  return out;
+}
+
+mstch::map company_view(const std::string& lang, const json& c) {
+  mstch::array phones, emails;
+  for (auto& p : c["phones"]) phones.push_back(mstch::map{{"number", s(p, "number")}, {"type", label(lang, "phone.", s(p, "type"))}});
+  for (auto& e : c["emails"]) emails.push_back(mstch::map{{"email", s(e, "email")}, {"type", label(lang, "email.", s(e, "type"))}});
+  return mstch::map{{"id", std::to_string(c["id"].get<std::int64_t>())},
+                    {"name", s(c, "name")},
+                    {"inn", s(c, "inn")},
+                    {"kpp", s(c, "kpp")},
+                    {"ogrn", s(c, "ogrn")},
+                    {"segment", label(lang, "segment.", s(c, "segment"))},
+                    {"segment_code", s(c, "segment")},
+                    {"industry", s(c, "industry")},
+                    {"region", s(c, "region")},
+                    {"size", label(lang, "size.", s(c, "size"))},
+                    {"source", label(lang, "source.", s(c, "source"))},
+                    {"bank_bik", s(c, "bank_bik")},
+                    {"bank_account", s(c, "bank_account")},
+                    {"address", s(c, "address")},
+                    {"website", s(c, "website")},
+                    {"note", s(c, "note")},
+                    {"archived", c["archived"].get<bool>()},
+                    {"version", std::to_string(c["version"].get<std::int64_t>())},
+                    {"created", ru_date(s(c, "created_at"))},
+                    {"phones", phones},
+                    {"emails", emails},
+                    {"first_phone", c["phones"].empty() ? std::string() : s(c["phones"][0], "number")}};
+}
+
+mstch::map person_view(const std::string& lang, const json& c) {
+  mstch::array phones, emails, links, consents;
+  for (auto& p : c["phones"]) phones.push_back(mstch::map{{"number", s(p, "number")}, {"type", label(lang, "phone.", s(p, "type"))}});
+  for (auto& e : c["emails"]) emails.push_back(mstch::map{{"email", s(e, "email")}, {"type", label(lang, "email.", s(e, "type"))}});
+  for (auto& l : c["companies"])
+    links.push_back(mstch::map{{"company_id", std::to_string(l["company_id"].get<std::int64_t>())},
+                               {"company_name", s(l, "company_name")},
+                               {"position", s(l, "position")},
+                               {"decision_maker", l["decision_maker"].get<bool>()}});
+  for (auto& k : c["consents"])
+    consents.push_back(mstch::map{{"id", std::to_string(k["id"].get<std::int64_t>())},
+                                  {"purpose", s(k, "purpose")},
+                                  {"given_at", ru_date(s(k, "given_at"))},
+                                  {"channel", label(lang, "channel.", s(k, "channel"))},
+                                  {"text_version", s(k, "text_version")},
+                                  {"withdrawn_at", ru_date(s(k, "withdrawn_at"))}});
+  return mstch::map{{"id", std::to_string(c["id"].get<std::int64_t>())},
+                    {"name", s(c, "name")},
+                    {"last_name", s(c, "last_name")},
+                    {"first_name", s(c, "first_name")},
+                    {"middle_name", s(c, "middle_name")},
+                    {"inn", s(c, "inn")},
+                    {"birthday", ru_date(s(c, "birthday"))},
+                    {"birthday_iso", s(c, "birthday")},
+                    {"segment", label(lang, "segment.", s(c, "segment"))},
+                    {"segment_code", s(c, "segment")},
+                    {"region", s(c, "region")},
+                    {"source", label(lang, "source.", s(c, "source"))},
+                    {"note", s(c, "note")},
+                    {"archived", c["archived"].get<bool>()},
+                    {"version", std::to_string(c["version"].get<std::int64_t>())},
+                    {"created", ru_date(s(c, "created_at"))},
+                    {"phones", phones},
+                    {"emails", emails},
+                    {"companies", links},
+                    {"consents", consents},
+                    {"consent_active", c["consent_active"].get<bool>()},
+                    {"first_phone", c["phones"].empty() ? std::string() : s(c["phones"][0], "number")}};
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    auto line = std::string(core::trim(text.substr(start, end - start)));
+    if (!line.empty()) out.push_back(line);
+    start = end + 1;
+  }
+  return out;
+}
+
+clients::CompanyInput company_form(const std::map<std::string, std::string>& f) {
+  clients::CompanyInput in;
+  auto get = [&](const char* k) -> std::optional<std::string> {
+    auto it = f.find(k);
+    return it == f.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  in.name = get("name").value_or("");
+  in.inn = get("inn");
+  in.kpp = get("kpp");
+  in.ogrn = get("ogrn");
+  in.segment = get("segment");
+  in.industry = get("industry");
+  in.region = get("region");
+  in.size = get("size");
+  in.source = get("source");
+  in.bank_bik = get("bank_bik");
+  in.bank_account = get("bank_account");
+  in.address = get("address");
+  in.website = get("website");
+  in.note = get("note");
+  std::vector<clients::Phone> phones;
+  for (auto& l : lines(get("phones").value_or(""))) phones.push_back({l, "work"});
+  in.phones = phones;
+  std::vector<clients::Email> emails;
+  for (auto& l : lines(get("emails").value_or(""))) emails.push_back({l, "work"});
+  in.emails = emails;
+  in.confirm_duplicate = f.count("confirm_duplicate") > 0;
+  return in;
+}
+
+mstch::map company_form_data(const std::string& lang, const std::map<std::string, std::string>& f) {
+  auto get = [&](const char* k) {
+    auto it = f.find(k);
+    return it == f.end() ? std::string() : it->second;
+  };
+  mstch::map d;
+  for (const char* k : {"name", "inn", "kpp", "ogrn", "industry", "region", "bank_bik", "bank_account", "address",
+                        "website", "note", "phones", "emails", "version"})
+    d.emplace(k, get(k));
+  d.emplace("segments", options(lang, "segment.", clients::kSegments, get("segment").empty() ? "prospect" : get("segment")));
+  d.emplace("sources", options(lang, "source.", clients::kSources, get("source")));
+  d.emplace("sizes", options(lang, "size.", clients::kSizes, get("size")));
+  return d;
+}
+
+std::map<std::string, std::string> form_of_company(const json& c) {
+  std::map<std::string, std::string> f;
+  for (const char* k : {"name", "inn", "kpp", "ogrn", "segment", "industry", "region", "size", "source", "bank_bik",
+                        "bank_account", "address", "website", "note"})
+    f[k] = s(c, k);
+  std::string phones, emails;
+  for (auto& p : c["phones"]) phones += s(p, "number") + "\n";
+  for (auto& e : c["emails"]) emails += s(e, "email") + "\n";
+  f["phones"] = phones;
+  f["emails"] = emails;
+  f["version"] = std::to_string(c["version"].get<std::int64_t>());
+  return f;
+}
+
+// Re-renders a company form after a 422 (errors next to fields) or 409 (duplicate warning).
+Response company_form_error(Request& req, const ApiError& e, const std::map<std::string, std::string>& f,
+                            const std::string& action, const std::string& title_key) {
+  const auto& lang = req.ctx->lang;
+  auto d = company_form_data(lang, f);
+  d.emplace("action", action);
+  d.emplace("err", field_errors(e));
+  if (e.status == 409 && e.extra) {
+    mstch::array cands;
+    for (auto& c : (*e.extra)["candidates"]) {
+      std::string reasons;
+      for (auto& r : c["reasons"]) reasons += (reasons.empty() ? "" : ", ") + i18n::t(lang, "dup." + r.get<std::string>());
+      cands.push_back(mstch::map{{"id", std::to_string(c["id"].get<std::int64_t>())},
+                                 {"name", s(c, "name")},
+                                 {"score", std::to_string(c["score"].get<int>())},
+                                 {"reasons", reasons}});
+    }
+    d.emplace("has_candidates", !cands.empty());
+    d.emplace("candidates", cands);
+  } else {
+    d.emplace("form_error", e.title);
+  }
+  return page(req, e.status, "company_form", d, title_key);
+}
+
+mstch::map list_data(Request& req, const clients::Page& pg, bool company) {
+  const auto& lang = req.ctx->lang;
+  mstch::array rows;
+  for (auto& c : pg.items) rows.push_back(company ? company_view(lang, c) : person_view(lang, c));
+  mstch::map d{{"rows", rows}};
+  if (pg.next) {
+    std::string qs;
+    for (auto& [k, v] : req.query_all())
+      if (k != "after") qs += http::url_encode(k) + "=" + http::url_encode(v) + "&";
+    d.emplace("next_query", qs + "after=" + std::to_string(*pg.next));
+  }
+  return d;
+}
+
+std::int64_t form_int(const std::map<std::string, std::string>& f, const char* k) {
+  auto it = f.find(k);
+  std::int64_t v = 0;
+  if (it == f.end()) return 0;
+  std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+  return v;
+}
+
+}  // namespace
+
+void register_clients_pages(App& app) {
+  auto& r = app.router();
+  auto& svc = app.clients();
+
+  r.add("GET", "/companies",
+        [&svc](Request& req) {
+          const auto& lang = req.ctx->lang;
+          mstch::map d;
+          try {
+            auto q = list_query(req);
+            d = list_data(req, svc.list_companies(principal(req), q), true);
+          } catch (const ApiError& e) {
+            if (e.status != 422) throw;
+            d.emplace("err", field_errors(e));
+          }
+          d.emplace("q", req.query("q").value_or(""));
+          d.emplace("f_region", req.query("region").value_or(""));
+          d.emplace("f_industry", req.query("industry").value_or(""));
+          d.emplace("f_from", req.query("created_from").value_or(""));
+          d.emplace("f_to", req.query("created_to").value_or(""));
+          d.emplace("segments", options(lang, "segment.", clients::kSegments, req.query("segment").value_or("")));
+          d.emplace("sources", options(lang, "source.", clients::kSources, req.query("source").value_or("")));
+          d.emplace("sort_name", req.query("sort").value_or("") == "name");
+          // htmx asks for the rows only (search as you type).
+          if (req.header("hx-target").value_or("") == "company-results")
+            return Response::html(200, fragment(req, "company_rows", d));
+          return page(req, 200, "companies", d, "companies.title");
+        },
+        {.api = false, .summary = "Companies: search and filters"});
+  r.add("GET", "/companies/new",
+        [](Request& req) {
+          auto d = company_form_data(req.ctx->lang, {});
+          d.emplace("action", std::string("/companies"));
+          return page(req, 200, "company_form", d, "companies.new");
+        },
+        {.api = false, .summary = "New company form"});
+  r.add("POST", "/companies",
+        [&svc](Request& req) {
+          auto f = req.form();
+          try {
+            auto c = svc.create_company(principal(req), company_form(f));
+            auto resp = Response::redirect(req, "/companies/" + std::to_string(c["id"].get<std::int64_t>()));
+            set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.saved"));
+            return resp;
+          } catch (const ApiError& e) {
+            if (e.status != 422 && e.status != 409) throw;
+            return company_form_error(req, e, f, "/companies", "companies.new");
+          }
+        },
+        {.api = false, .summary = "Create a company"});
+  r.add("GET", "/companies/duplicates",
+        [&svc](Request& req) {
+          const auto& lang = req.ctx->lang;
+          mstch::array groups;
+          for (auto& g : svc.scan_duplicates(principal(req), "company", 200)) {
+            mstch::array members;
+            for (std::size_t i = 0; i < g.ids.size(); ++i)
+              members.push_back(mstch::map{{"id", std::to_string(g.ids[i])}, {"name", g.names[i]}});
+            std::string reasons;
+            for (auto& rr : g.reasons) reasons += (reasons.empty() ? "" : ", ") + i18n::t(lang, "dup." + rr);
+            groups.push_back(mstch::map{{"members", members},
+                                        {"reasons", reasons},
+                                        {"score", std::to_string(g.score)},
+                                        {"a", std::to_string(g.ids[0])},
+                                        {"b", std::to_string(g.ids[1])}});
+          }
+          return page(req, 200, "duplicates", mstch::map{{"groups", groups}}, "dup.title");
+        },
+        {.api = false, .summary = "Duplicate scan of companies"});
+  r.add("POST", "/companies/not-duplicates",
+        [&svc](Request& req) {
+          auto f = req.form();
+          svc.mark_not_duplicate(principal(req), "company", form_int(f, "a"), form_int(f, "b"));
+          auto resp = Response::redirect(req, "/companies/duplicates");
+          set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.not_duplicate"));
+          return resp;
+        },
+        {.api = false, .summary = "Mark two companies as not duplicates"});
+  r.add("GET", "/companies/merge",
+        [&svc](Request& req) {
+          const auto& lang = req.ctx->lang;
+          std::int64_t a = 0, b = 0;
+          auto qa = req.query("a").value_or(""), qb = req.query("b").value_or("");
+          std::from_chars(qa.data(), qa.data() + qa.size(), a);
+          std::from_chars(qb.data(), qb.data() + qb.size(), b);
+          auto ca = svc.get_company(principal(req), a);
+          auto cb = svc.get_company(principal(req), b);
+          mstch::array fields;
+          for (const char* k : {"name", "inn", "kpp", "ogrn", "segment", "industry", "region", "size", "source", "address",
+                                "website", "note"}) {
+            fields.push_back(mstch::map{{"field", std::string(k)},
+                                        {"label", i18n::t(lang, std::string("company.") + k)},
+                                        {"a", s(ca, k)},
+                                        {"b", s(cb, k)},
+                                        {"same", s(ca, k) == s(cb, k)}});
+          }
+          mstch::map d{{"a", company_view(lang, ca)}, {"b", company_view(lang, cb)}, {"fields", fields}};
+          return page(req, 200, "merge", d, "merge.title");
+        },
+        {.api = false, .summary = "Merge screen: pick each field's value"});
+  r.add("POST", "/companies/merge",
+        [&svc](Request& req) {
+          auto f = req.form();
+          auto a = form_int(f, "a"), b = form_int(f, "b");
+          std::vector<std::string> take;
+          for (auto& [k, v] : http::parse_form(req.body))
+            if (k.rfind("pick_", 0) == 0 && v == "b") take.push_back(k.substr(5));
+          auto c = svc.merge(principal(req), "company", a, b, take);
+          auto resp = Response::redirect(req, "/companies/" + std::to_string(a));
+          set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.merged"));
+          return resp;
+        },
+        {.api = false, .summary = "Merge two companies"});
+  r.add("GET", "/companies/{id}",
+        [&svc](Request& req) {
+          const auto& lang = req.ctx->lang;
+          auto id = id_param(req);
+          auto c = svc.get_company(principal(req), id);
+          auto d = company_view(lang, c);
+          mstch::array persons, history;
+          for (auto& p : c["persons"])
+            persons.push_back(mstch::map{{"id", std::to_string(p["id"].get<std::int64_t>())}, {"name", s(p, "name")},
+                                         {"position", s(p, "position")}, {"decision_maker", p["decision_maker"].get<bool>()}});
+          for (auto& h : svc.history(principal(req), "company", id))
+            history.push_back(mstch::map{{"at", ru_date(s(h, "at")) + " " + s(h, "at").substr(11, 5)},
+                                         {"login", s(h, "login")},
+                                         {"action", i18n::t(lang, "action." + s(h, "action"))},
+                                         {"changes", h["changes"].dump()}});
+          d.emplace("persons", persons);
+          d.emplace("history", history);
+          return page(req, 200, "company", d, "companies.card");
+        },
+        {.api = false, .summary = "Company card"});
+  r.add("GET", "/companies/{id}/edit",
+        [&svc](Request& req) {
+          auto id = id_param(req);
+          auto c = svc.get_company(principal(req), id);
+          auto d = company_form_data(req.ctx->lang, form_of_company(c));
+          d.emplace("action", "/companies/" + std::to_string(id));
+          d.emplace("editing", true);
+          return page(req, 200, "company_form", d, "companies.edit");
+        },
+        {.api = false, .summary = "Edit a company"});
+  r.add("POST", "/companies/{id}",
+        [&svc](Request& req) {
+          auto id = id_param(req);
+          auto f = req.form();
+          auto in = company_form(f);
+          if (f.count("archive")) {
+            in = clients::CompanyInput{};
+            in.archived = true;
+          }
+          try {
+            svc.update_company(principal(req), id, in, form_int(f, "version") ? std::optional(form_int(f, "version")) : std::nullopt);
+            auto resp = Response::redirect(req, f.count("archive") ? "/companies" : "/companies/" + std::to_string(id));
+            set_flash(resp, "ok", i18n::t(req.ctx->lang, f.count("archive") ? "flash.archived" : "flash.saved"));
+            return resp;
+          } catch (const ApiError& e) {
+            if (e.status != 422 && e.status != 409 && e.status != 412) throw;
+            if (e.status == 412) {
+              auto resp = Response::redirect(req, "/companies/" + std::to_string(id) + "/edit");
+              set_flash(resp, "error", e.title + ". " + e.detail);
+              return resp;
+            }
+            return company_form_error(req, e, f, "/companies/" + std::to_string(id), "companies.edit");
+          }
+        },
+        {.api = false, .summary = "Save or archive a company"});
+
+  r.add("GET", "/persons",
+        [&svc](Request& req) {
+          mstch::map d;
+          try {
+            d = list_data(req, svc.list_persons(principal(req), list_query(req)), false);
+          } catch (const ApiError& e) {
+            if (e.status != 422) throw;
+            d.emplace("err", field_errors(e));
+          }
+          d.emplace("q", req.query("q").value_or(""));
+          if (req.header("hx-target").value_or("") == "person-results")
+            return Response::html(200, fragment(req, "person_rows", d));
+          return page(req, 200, "persons", d, "persons.title");
+        },
+        {.api = false, .summary = "Persons: search"});
+  r.add("POST", "/persons",
+        [&svc](Request& req) {
+          auto f = req.form();
+          clients::PersonInput in;
+          in.last_name = f["last_name"];
+          in.first_name = f["first_name"];
+          in.middle_name = f["middle_name"];
+          in.birthday = f["birthday"];
+          in.region = f["region"];
+          std::vector<clients::Phone> phones;
+          if (!f["phone"].empty()) phones.push_back({f["phone"], "mobile"});
+          in.phones = phones;
+          std::vector<clients::Email> emails;
+          if (!f["email"].empty()) emails.push_back({f["email"], "work"});
+          in.emails = emails;
+          in.confirm_duplicate = f.count("confirm_duplicate") > 0;
+          try {
+            auto p = svc.create_person(principal(req), in);
+            return Response::redirect(req, "/persons/" + std::to_string(p["id"].get<std::int64_t>()));
+          } catch (const ApiError& e) {
+            if (e.status != 422 && e.status != 409) throw;
+            mstch::map d{{"err", field_errors(e)}, {"form_error", e.title}, {"q", std::string()}};
+            for (const char* k : {"last_name", "first_name", "middle_name", "birthday", "region", "phone", "email"})
+              d.emplace(std::string("v_") + k, f[k]);
+            return page(req, e.status, "persons", d, "persons.title");
+          }
+        },
+        {.api = false, .summary = "Create a person"});
+  r.add("GET", "/persons/{id}",
+        [&svc](Request& req) {
+          auto id = id_param(req);
+          auto p = svc.get_person(principal(req), id);
+          return page(req, 200, "person", person_view(req.ctx->lang, p), "persons.card");
+        },
+        {.api = false, .summary = "Person card"});
+}
+
+}  // namespace sdelka::web

@@ -1,0 +1,431 @@
+#include "clients/repo.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "core/ru/email.hpp"
+#include "core/ru/names.hpp"
+#include "core/ru/phone.hpp"
+#include "store/database.hpp"
+#include "store/fts_ru.hpp"
+#include "store/search_pg.hpp"
+
+namespace sdelka::clients::repo {
+namespace {
+
+using store::Param;
+using store::Params;
+using store::Row;
+using store::Tx;
+
+const char* kCompanyCols =
+    "c.id, c.name, c.inn, c.kpp, c.ogrn, c.segment, c.industry, c.region, c.size, c.source, c.referrer_company_id, "
+    "c.bank_bik, c.bank_account, c.address, c.website, c.note, c.owner_id, c.department_id, c.archived, c.version, "
+    "c.created_at, c.updated_at";
+
+Company company_row(const Row& r) {
+  Company c;
+  c.id = r.i64(0);
+  c.name = r.str(1);
+  c.inn = r.opt_str(2);
+  c.kpp = r.opt_str(3);
+  c.ogrn = r.opt_str(4);
+  c.segment = r.str(5);
+  c.industry = r.str(6);
+  c.region = r.str(7);
+  c.size = r.str(8);
+  c.source = r.str(9);
+  c.referrer_company_id = r.opt_i64(10);
+  c.bank_bik = r.opt_str(11);
+  c.bank_account = r.opt_str(12);
+  c.address = r.str(13);
+  c.website = r.str(14);
+  c.note = r.str(15);
+  c.owner_id = r.opt_i64(16);
+  c.department_id = r.opt_i64(17);
+  c.archived = r.i64(18) != 0;
+  c.version = r.i64(19);
+  c.created_at = r.str(20);
+  c.updated_at = r.str(21);
+  return c;
+}
+
+const char* kPersonCols =
+    "c.id, c.last_name, c.first_name, c.middle_name, c.inn, c.birthday, c.segment, c.region, c.source, c.note, "
+    "c.owner_id, c.department_id, c.archived, c.version, c.created_at, c.updated_at";
+
+Person person_row(const Row& r) {
+  Person p;
+  p.id = r.i64(0);
+  p.last_name = r.str(1);
+  p.first_name = r.str(2);
+  p.middle_name = r.str(3);
+  p.inn = r.opt_str(4);
+  p.birthday = r.opt_str(5);
+  p.segment = r.str(6);
+  p.region = r.str(7);
+  p.source = r.str(8);
+  p.note = r.str(9);
+  p.owner_id = r.opt_i64(10);
+  p.department_id = r.opt_i64(11);
+  p.archived = r.i64(12) != 0;
+  p.version = r.i64(13);
+  p.created_at = r.str(14);
+  p.updated_at = r.str(15);
+  return p;
+}
+
+Param opt(const std::optional<std::string>& v) { return store::opt(v); }
+Param opt(const std::optional<std::int64_t>& v) { return store::opt(v); }
+
+void index_company(Tx& tx, const Company& c) {
+  if (tx.backend() != store::Backend::sqlite) return;  // PostgreSQL keeps a generated tsvector
+  tx.exec("DELETE FROM companies_fts WHERE rowid = ?", {c.id});
+  tx.exec("INSERT INTO companies_fts (rowid, name, region, industry) VALUES (?, ?, ?, ?)",
+          {c.id, c.name, c.region, c.industry});
+}
+
+void index_person(Tx& tx, const Person& p) {
+  if (tx.backend() != store::Backend::sqlite) return;
+  tx.exec("DELETE FROM persons_fts WHERE rowid = ?", {p.id});
+  tx.exec("INSERT INTO persons_fts (rowid, name, region) VALUES (?, ?, ?)", {p.id, p.full_name(), p.region});
+}
+
+// Loads phones and e-mails of many records with one query each.
+template <class T>
+void attach_contacts(Tx& tx, const std::string& type, std::vector<T>& items) {
+  if (items.empty()) return;
+  std::string in = "(";
+  Params params{type};
+  std::map<std::int64_t, T*> by_id;
+  for (auto& it : items) {
+    in += params.size() > 1 ? ",?" : "?";
+    params.push_back(it.id);
+    by_id[it.id] = &it;
+  }
+  in += ")";
+  for (auto& r : tx.query("SELECT object_id, number, type FROM client_phones WHERE object_type = ? AND object_id IN " + in +
+                              " ORDER BY object_id, position",
+                          params))
+    by_id[r.i64(0)]->phones.push_back({r.str(1), r.str(2)});
+  for (auto& r : tx.query("SELECT object_id, email, type FROM client_emails WHERE object_type = ? AND object_id IN " + in +
+                              " ORDER BY object_id, position",
+                          params))
+    by_id[r.i64(0)]->emails.push_back({r.str(1), r.str(2)});
+}
+
+// The common WHERE of list queries; `alias` is "c".
+void add_filters(const ListQuery& q, std::string& sql, Params& params, bool company) {
+  if (!q.include_archived) sql += " AND c.archived = 0";
+  sql += " AND c.merged_into IS NULL";
+  if (!q.segment.empty()) { sql += " AND c.segment = ?"; params.push_back(q.segment); }
+  if (!q.region.empty()) { sql += " AND c.region = ?"; params.push_back(q.region); }
+  if (company && !q.industry.empty()) { sql += " AND c.industry = ?"; params.push_back(q.industry); }
+  if (!q.source.empty()) { sql += " AND c.source = ?"; params.push_back(q.source); }
+  if (q.owner_id) { sql += " AND c.owner_id = ?"; params.push_back(*q.owner_id); }
+  if (!q.created_from.empty()) { sql += " AND c.created_at >= ?"; params.push_back(q.created_from); }
+  if (!q.created_to.empty()) { sql += " AND c.created_at <= ?"; params.push_back(q.created_to + "T23:59:59.999Z"); }
+  switch (q.vis.kind) {
+    case Visibility::Kind::all: break;
+    case Visibility::Kind::department:
+      sql += " AND (c.department_id = ? OR c.owner_id = ?)";
+      params.push_back(opt(q.vis.department_id));
+      params.push_back(q.vis.user_id);
+      break;
+    case Visibility::Kind::own:
+      sql += " AND c.owner_id = ?";
+      params.push_back(q.vis.user_id);
+      break;
+  }
+}
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+// Builds the search part: which ids match q. Returns a SQL fragment "AND c.id IN (…)" or a
+// join, with its parameters, or "" when q is empty.
+std::string search_clause(Tx& tx, const std::string& type, const std::string& q, Params& params) {
+  if (q.empty()) return "";
+  const std::string table = type == "company" ? "companies" : "persons";
+  if (q.find('@') != std::string::npos) {
+    params.push_back(type);
+    params.push_back(core::ru::email_key(q).value_or(q));
+    return " AND c.id IN (SELECT object_id FROM client_emails WHERE object_type = ? AND email = ?)";
+  }
+  if (auto phone = core::ru::phone_search_key(q)) {
+    params.push_back(type);
+    params.push_back("+" + *phone);  // stored numbers are "+7…" / E.164; the key is digits only
+    return " AND c.id IN (SELECT object_id FROM client_phones WHERE object_type = ? AND number = ?)";
+  }
+  if (all_digits(q) && (q.size() == 10 || q.size() == 12 || q.size() == 13 || q.size() == 15)) {
+    params.push_back(q);
+    if (type == "company") {
+      params.push_back(q);
+      return " AND (c.inn = ? OR c.ogrn = ?)";
+    }
+    return " AND c.inn = ?";
+  }
+  if (tx.backend() == store::Backend::sqlite) {
+    auto match = store::fts_query_ru(q);
+    if (match.empty()) return " AND 1 = 0";
+    params.push_back(match);
+    return " AND c.id IN (SELECT rowid FROM " + table + "_fts WHERE " + table + "_fts MATCH ?)";
+  }
+  auto pq = store::pg_search::query(q);
+  if (pq.empty()) return " AND 1 = 0";
+  for (auto& prm : pq.match_params()) params.push_back(prm);
+  params.push_back(pq.like_prefix);
+  return " AND (c.name_tsv @@ " + std::string(store::pg_search::kTsQuerySql) + " OR c.name_fold LIKE ?)";
+}
+
+template <class T, class RowFn>
+std::vector<T> list_common(Tx& tx, const ListQuery& q, const std::string& type, const char* cols, RowFn row_fn) {
+  const bool company = type == "company";
+  const std::string table = company ? "companies" : "persons";
+  const std::string name_key = "c.name_key";
+  Params params;
+  std::string sql = std::string("SELECT ") + cols + " FROM " + table + " c WHERE 1 = 1";
+  sql += search_clause(tx, type, q.q, params);
+  add_filters(q, sql, params, company);
+  if (q.sort == "name") {
+    if (q.after) {
+      sql += " AND (c.name_key, c.id) > (SELECT name_key, id FROM " + table + " WHERE id = ?)";
+      params.push_back(*q.after);
+    }
+    sql += " ORDER BY c.name_key, c.id LIMIT ?";
+  } else {
+    if (q.after) {
+      sql += " AND c.id < ?";
+      params.push_back(*q.after);
+    }
+    sql += " ORDER BY c.id DESC LIMIT ?";
+  }
+  params.push_back(static_cast<std::int64_t>(q.limit + 1));
+  std::vector<T> out;
+  for (auto& r : tx.query(sql, params)) out.push_back(row_fn(r));
+  attach_contacts(tx, type, out);
+  return out;
+}
+
+}  // namespace
+
+std::int64_t insert_company(Tx& tx, const Company& c, const std::string& name_key) {
+  auto r = tx.one(
+      "INSERT INTO companies (name, name_key, inn, kpp, ogrn, segment, industry, region, size, source, "
+      "referrer_company_id, bank_bik, bank_account, address, website, note, owner_id, department_id, created_at, "
+      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {c.name, name_key, opt(c.inn), opt(c.kpp), opt(c.ogrn), c.segment, c.industry, c.region, c.size, c.source,
+       opt(c.referrer_company_id), opt(c.bank_bik), opt(c.bank_account), c.address, c.website, c.note, opt(c.owner_id),
+       opt(c.department_id), c.created_at, c.updated_at});
+  Company saved = c;
+  saved.id = r->i64(0);
+  replace_contacts(tx, "company", saved.id, c.phones, c.emails);
+  index_company(tx, saved);
+  return saved.id;
+}
+
+bool update_company(Tx& tx, const Company& c, const std::string& name_key) {
+  auto n = tx.exec(
+      "UPDATE companies SET name = ?, name_key = ?, inn = ?, kpp = ?, ogrn = ?, segment = ?, industry = ?, region = ?, "
+      "size = ?, source = ?, referrer_company_id = ?, bank_bik = ?, bank_account = ?, address = ?, website = ?, note = ?, "
+      "owner_id = ?, department_id = ?, archived = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+      {c.name, name_key, opt(c.inn), opt(c.kpp), opt(c.ogrn), c.segment, c.industry, c.region, c.size, c.source,
+       opt(c.referrer_company_id), opt(c.bank_bik), opt(c.bank_account), c.address, c.website, c.note, opt(c.owner_id),
+       opt(c.department_id), std::int64_t{c.archived ? 1 : 0}, c.updated_at, c.id, c.version});
+  if (n != 1) return false;
+  replace_contacts(tx, "company", c.id, c.phones, c.emails);
+  index_company(tx, c);
+  return true;
+}
+
+std::optional<Company> load_company(Tx& tx, std::int64_t id) {
+  auto r = tx.one(std::string("SELECT ") + kCompanyCols + " FROM companies c WHERE c.id = ?", {id});
+  if (!r) return std::nullopt;
+  std::vector<Company> one{company_row(*r)};
+  attach_contacts(tx, "company", one);
+  return one.front();
+}
+
+std::vector<Company> list_companies(Tx& tx, const ListQuery& q) {
+  return list_common<Company>(tx, q, "company", kCompanyCols, company_row);
+}
+
+std::int64_t insert_person(Tx& tx, const Person& p, const std::string& name_key) {
+  auto r = tx.one(
+      "INSERT INTO persons (last_name, first_name, middle_name, name_key, inn, birthday, segment, region, source, note, "
+      "owner_id, department_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {p.last_name, p.first_name, p.middle_name, name_key, opt(p.inn), opt(p.birthday), p.segment, p.region, p.source,
+       p.note, opt(p.owner_id), opt(p.department_id), p.created_at, p.updated_at});
+  Person saved = p;
+  saved.id = r->i64(0);
+  replace_contacts(tx, "person", saved.id, p.phones, p.emails);
+  replace_links(tx, saved.id, p.companies);
+  index_person(tx, saved);
+  return saved.id;
+}
+
+bool update_person(Tx& tx, const Person& p, const std::string& name_key) {
+  auto n = tx.exec(
+      "UPDATE persons SET last_name = ?, first_name = ?, middle_name = ?, name_key = ?, inn = ?, birthday = ?, "
+      "segment = ?, region = ?, source = ?, note = ?, owner_id = ?, department_id = ?, archived = ?, updated_at = ?, "
+      "version = version + 1 WHERE id = ? AND version = ?",
+      {p.last_name, p.first_name, p.middle_name, name_key, opt(p.inn), opt(p.birthday), p.segment, p.region, p.source,
+       p.note, opt(p.owner_id), opt(p.department_id), std::int64_t{p.archived ? 1 : 0}, p.updated_at, p.id, p.version});
+  if (n != 1) return false;
+  replace_contacts(tx, "person", p.id, p.phones, p.emails);
+  replace_links(tx, p.id, p.companies);
+  index_person(tx, p);
+  return true;
+}
+
+std::optional<Person> load_person(Tx& tx, std::int64_t id) {
+  auto r = tx.one(std::string("SELECT ") + kPersonCols + " FROM persons c WHERE c.id = ?", {id});
+  if (!r) return std::nullopt;
+  std::vector<Person> one{person_row(*r)};
+  attach_contacts(tx, "person", one);
+  auto& p = one.front();
+  for (auto& l : tx.query("SELECT l.company_id, c.name, l.position, l.decision_maker FROM person_companies l JOIN "
+                          "companies c ON c.id = l.company_id WHERE l.person_id = ? ORDER BY c.name",
+                          {id}))
+    p.companies.push_back({l.i64(0), l.str(1), l.str(2), l.i64(3) != 0});
+  for (auto& c : tx.query("SELECT id, purpose, given_at, channel, text_version, withdrawn_at FROM consents WHERE "
+                          "person_id = ? ORDER BY given_at, id",
+                          {id}))
+    p.consents.push_back({c.i64(0), c.str(1), c.str(2), c.str(3), c.str(4), c.opt_str(5)});
+  return p;
+}
+
+std::vector<Person> list_persons(Tx& tx, const ListQuery& q) {
+  return list_common<Person>(tx, q, "person", kPersonCols, person_row);
+}
+
+void replace_links(Tx& tx, std::int64_t person_id, const std::vector<CompanyLink>& links) {
+  tx.exec("DELETE FROM person_companies WHERE person_id = ?", {person_id});
+  for (const auto& l : links)
+    tx.exec("INSERT INTO person_companies (person_id, company_id, position, decision_maker) VALUES (?, ?, ?, ?)",
+            {person_id, l.company_id, l.position, std::int64_t{l.decision_maker ? 1 : 0}});
+}
+
+std::int64_t insert_consent(Tx& tx, std::int64_t person_id, const Consent& c) {
+  auto r = tx.one("INSERT INTO consents (person_id, purpose, given_at, channel, text_version, withdrawn_at, created_at) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                  {person_id, c.purpose, c.given_at, c.channel, c.text_version, opt(c.withdrawn_at), store::now_iso()});
+  return r->i64(0);
+}
+
+bool withdraw_consent(Tx& tx, std::int64_t person_id, std::int64_t consent_id, const std::string& at) {
+  return tx.exec("UPDATE consents SET withdrawn_at = ? WHERE id = ? AND person_id = ? AND withdrawn_at IS NULL",
+                 {at, consent_id, person_id}) == 1;
+}
+
+void replace_contacts(Tx& tx, const std::string& type, std::int64_t id, const std::vector<Phone>& phones,
+                      const std::vector<Email>& emails) {
+  tx.exec("DELETE FROM client_phones WHERE object_type = ? AND object_id = ?", {type, id});
+  tx.exec("DELETE FROM client_emails WHERE object_type = ? AND object_id = ?", {type, id});
+  std::int64_t pos = 0;
+  for (const auto& p : phones)
+    tx.exec("INSERT INTO client_phones (object_type, object_id, number, type, position) VALUES (?, ?, ?, ?, ?)",
+            {type, id, p.number, p.type, pos++});
+  pos = 0;
+  for (const auto& e : emails)
+    tx.exec("INSERT INTO client_emails (object_type, object_id, email, type, position) VALUES (?, ?, ?, ?, ?)",
+            {type, id, e.email, e.type, pos++});
+}
+
+static std::string table_of(const std::string& type) { return type == "company" ? "companies" : "persons"; }
+
+std::vector<std::int64_t> ids_by(Tx& tx, const std::string& type, const std::string& column, const std::string& value) {
+  // column is one of a fixed set chosen by the service, never user input.
+  std::vector<std::int64_t> out;
+  for (auto& r : tx.query("SELECT id FROM " + table_of(type) + " WHERE " + column +
+                              " = ? AND archived = 0 AND merged_into IS NULL ORDER BY id LIMIT 20",
+                          {value}))
+    out.push_back(r.i64(0));
+  return out;
+}
+
+std::vector<std::int64_t> ids_by_phone(Tx& tx, const std::string& type, const std::string& number) {
+  std::vector<std::int64_t> out;
+  for (auto& r : tx.query("SELECT p.object_id FROM client_phones p JOIN " + table_of(type) +
+                              " c ON c.id = p.object_id WHERE p.object_type = ? AND p.number = ? AND c.archived = 0 AND "
+                              "c.merged_into IS NULL ORDER BY p.object_id LIMIT 20",
+                          {type, number}))
+    out.push_back(r.i64(0));
+  return out;
+}
+
+std::vector<std::int64_t> ids_by_email(Tx& tx, const std::string& type, const std::string& email) {
+  std::vector<std::int64_t> out;
+  for (auto& r : tx.query("SELECT e.object_id FROM client_emails e JOIN " + table_of(type) +
+                              " c ON c.id = e.object_id WHERE e.object_type = ? AND e.email = ? AND c.archived = 0 AND "
+                              "c.merged_into IS NULL ORDER BY e.object_id LIMIT 20",
+                          {type, email}))
+    out.push_back(r.i64(0));
+  return out;
+}
+
+std::vector<std::pair<std::int64_t, std::string>> name_neighbours(Tx& tx, const std::string& type,
+                                                                  const std::string& name_key, int limit) {
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  if (name_key.empty()) return out;
+  // Records whose key starts with the same first word: an index range scan on name_key.
+  std::string first = name_key.substr(0, name_key.find(' '));
+  if (first.size() < 3) first = name_key;
+  std::string hi = first;
+  hi.push_back('\x7f');
+  for (auto& r : tx.query("SELECT id, name_key FROM " + table_of(type) +
+                              " WHERE name_key >= ? AND name_key < ? AND archived = 0 AND merged_into IS NULL "
+                              "ORDER BY name_key LIMIT ?",
+                          {first, hi, static_cast<std::int64_t>(limit)}))
+    out.emplace_back(r.i64(0), r.str(1));
+  return out;
+}
+
+bool marked_not_duplicate(Tx& tx, const std::string& type, std::int64_t a, std::int64_t b) {
+  if (a > b) std::swap(a, b);
+  return tx.one("SELECT 1 FROM not_duplicates WHERE object_type = ? AND a_id = ? AND b_id = ?", {type, a, b}).has_value();
+}
+
+void mark_not_duplicate(Tx& tx, const std::string& type, std::int64_t a, std::int64_t b, std::int64_t user_id) {
+  if (a > b) std::swap(a, b);
+  tx.exec("INSERT INTO not_duplicates (object_type, a_id, b_id, user_id, created_at) VALUES (?, ?, ?, ?, ?) "
+          "ON CONFLICT DO NOTHING",
+          {type, a, b, user_id == 0 ? Param{nullptr} : Param{user_id}, store::now_iso()});
+}
+
+void move_children(Tx& tx, const std::string& type, std::int64_t loser, std::int64_t survivor) {
+  // Phones and e-mails the survivor already has are dropped; the rest move.
+  tx.exec("DELETE FROM client_phones WHERE object_type = ? AND object_id = ? AND number IN (SELECT number FROM "
+          "client_phones WHERE object_type = ? AND object_id = ?)",
+          {type, loser, type, survivor});
+  tx.exec("UPDATE client_phones SET object_id = ?, position = position + 100 WHERE object_type = ? AND object_id = ?",
+          {survivor, type, loser});
+  tx.exec("DELETE FROM client_emails WHERE object_type = ? AND object_id = ? AND email IN (SELECT email FROM "
+          "client_emails WHERE object_type = ? AND object_id = ?)",
+          {type, loser, type, survivor});
+  tx.exec("UPDATE client_emails SET object_id = ?, position = position + 100 WHERE object_type = ? AND object_id = ?",
+          {survivor, type, loser});
+  if (type == "company") {
+    tx.exec("DELETE FROM person_companies WHERE company_id = ? AND person_id IN (SELECT person_id FROM "
+            "person_companies WHERE company_id = ?)",
+            {loser, survivor});
+    tx.exec("UPDATE person_companies SET company_id = ? WHERE company_id = ?", {survivor, loser});
+    tx.exec("UPDATE companies SET referrer_company_id = ? WHERE referrer_company_id = ?", {survivor, loser});
+  } else {
+    tx.exec("DELETE FROM person_companies WHERE person_id = ? AND company_id IN (SELECT company_id FROM "
+            "person_companies WHERE person_id = ?)",
+            {loser, survivor});
+    tx.exec("UPDATE person_companies SET person_id = ? WHERE person_id = ?", {survivor, loser});
+    tx.exec("UPDATE consents SET person_id = ? WHERE person_id = ?", {survivor, loser});
+  }
+}
+
+void mark_merged(Tx& tx, const std::string& type, std::int64_t loser, std::int64_t survivor) {
+  tx.exec("UPDATE " + table_of(type) + " SET archived = 1, merged_into = ?, version = version + 1, updated_at = ? WHERE id = ?",
+          {survivor, store::now_iso(), loser});
+  if (tx.backend() == store::Backend::sqlite)
+    tx.exec("DELETE FROM " + table_of(type) + "_fts WHERE rowid = ?", {loser});
+}
+
+}  // namespace sdelka::clients::repo

@@ -1,0 +1,72 @@
+#pragma once
+// SQL of the Clients context. Every function runs in the caller's transaction; parameters are
+// always bound, never concatenated. Search uses FTS5 (tokenizer "ru") on SQLite and
+// tsvector('russian') + trigram indexes on PostgreSQL.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clients/model.hpp"
+
+namespace sdelka::store { class Tx; }
+
+namespace sdelka::clients::repo {
+
+// Which rows a caller may see: everything, a department's, or one owner's.
+struct Visibility {
+  enum class Kind { all, department, own } kind = Kind::all;
+  std::int64_t user_id = 0;
+  std::optional<std::int64_t> department_id;
+};
+
+struct ListQuery {
+  std::string q;  // search box text (already trimmed)
+  std::string segment, region, industry, source;
+  std::optional<std::int64_t> owner_id;
+  std::string created_from, created_to;  // YYYY-MM-DD
+  std::string sort = "new";              // "new" (newest first) | "name"
+  std::optional<std::int64_t> after;     // keyset cursor: the last id of the previous page
+  int limit = 50;
+  bool include_archived = false;
+  Visibility vis;
+};
+
+// Companies.
+std::int64_t insert_company(store::Tx& tx, const Company& c, const std::string& name_key);
+// Updates when the stored version equals c.version; returns false when it does not (stale).
+bool update_company(store::Tx& tx, const Company& c, const std::string& name_key);
+std::optional<Company> load_company(store::Tx& tx, std::int64_t id);
+// One page (limit + 1 rows are read to know whether there is a next page).
+std::vector<Company> list_companies(store::Tx& tx, const ListQuery& q);
+
+// Persons.
+std::int64_t insert_person(store::Tx& tx, const Person& p, const std::string& name_key);
+bool update_person(store::Tx& tx, const Person& p, const std::string& name_key);
+std::optional<Person> load_person(store::Tx& tx, std::int64_t id);
+std::vector<Person> list_persons(store::Tx& tx, const ListQuery& q);
+void replace_links(store::Tx& tx, std::int64_t person_id, const std::vector<CompanyLink>& links);
+std::int64_t insert_consent(store::Tx& tx, std::int64_t person_id, const Consent& c);
+bool withdraw_consent(store::Tx& tx, std::int64_t person_id, std::int64_t consent_id, const std::string& at);
+
+// Phones and e-mails of either type.
+void replace_contacts(store::Tx& tx, const std::string& type, std::int64_t id, const std::vector<Phone>& phones,
+                      const std::vector<Email>& emails);
+
+// Duplicate lookups: ids (of not archived, not merged records) matching exactly.
+std::vector<std::int64_t> ids_by(store::Tx& tx, const std::string& type, const std::string& column,
+                                 const std::string& value);
+std::vector<std::int64_t> ids_by_phone(store::Tx& tx, const std::string& type, const std::string& number);
+std::vector<std::int64_t> ids_by_email(store::Tx& tx, const std::string& type, const std::string& email);
+// Ids whose name shares the first significant word of name_key (for similarity scoring), with
+// their name keys; at most `limit`.
+std::vector<std::pair<std::int64_t, std::string>> name_neighbours(store::Tx& tx, const std::string& type,
+                                                                  const std::string& name_key, int limit);
+bool marked_not_duplicate(store::Tx& tx, const std::string& type, std::int64_t a, std::int64_t b);
+void mark_not_duplicate(store::Tx& tx, const std::string& type, std::int64_t a, std::int64_t b, std::int64_t user_id);
+
+// Merge: moves phones, e-mails, links and consents of `loser` to `survivor`, marks the loser
+// archived and merged_into survivor.
+void move_children(store::Tx& tx, const std::string& type, std::int64_t loser, std::int64_t survivor);
+void mark_merged(store::Tx& tx, const std::string& type, std::int64_t loser, std::int64_t survivor);
+
+}  // namespace sdelka::clients::repo

@@ -1,0 +1,835 @@
+#include "clients/service.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "audit/audit.hpp"
+#include "auth/policy.hpp"
+#include "core/ru/email.hpp"
+#include "core/ru/names.hpp"
+#include "core/ru/phone.hpp"
+#include "core/ru/requisites.hpp"
+#include "core/text.hpp"
+#include "i18n/i18n.hpp"
+#include "store/database.hpp"
+
+namespace sdelka::clients {
+namespace {
+
+using auth::Action;
+using auth::Principal;
+using auth::Scope;
+using auth::Subject;
+using http::ApiError;
+using http::FieldError;
+using nlohmann::json;
+using store::Tx;
+
+[[noreturn]] void not_found(const Principal& p) {
+  throw ApiError{404, i18n::t(p.lang, "err.not_found"), i18n::t(p.lang, "err.not_found.detail")};
+}
+[[noreturn]] void stale(const Principal& p) {
+  throw ApiError{412, i18n::t(p.lang, "err.stale"), i18n::t(p.lang, "err.stale.detail")};
+}
+void finish(const Principal& p, std::vector<FieldError>& errs) {
+  if (!errs.empty()) throw ApiError{422, i18n::t(p.lang, "err.validation"), "", errs};
+}
+
+Subject subject(const std::string& type, std::int64_t id, std::optional<std::int64_t> owner,
+                std::optional<std::int64_t> dept) {
+  Subject s{type == "company" ? "company" : "person"};
+  s.id = id;
+  s.owner_id = owner;
+  s.department_id = dept;
+  return s;
+}
+
+repo::Visibility visibility(const Principal& p, const std::string& type) {
+  auto sc = auth::require_scope(p, Action::read, type, Scope::own);
+  repo::Visibility v;
+  v.user_id = p.user_id;
+  v.department_id = p.department_id;
+  v.kind = sc == Scope::all ? repo::Visibility::Kind::all
+           : sc == Scope::department ? repo::Visibility::Kind::department
+                                     : repo::Visibility::Kind::own;
+  return v;
+}
+
+// Optional requisite: empty → nullopt; else the check's canonical value or a field error.
+std::optional<std::string> requisite(const std::optional<std::string>& v, const std::optional<std::string>& current,
+                                     core::ru::Check (*check)(std::string_view), const std::string& field,
+                                     const std::string& lang, std::vector<FieldError>& errs) {
+  if (!v) return current;
+  std::string s(core::trim(*v));
+  if (s.empty()) return std::nullopt;
+  auto c = check(s);
+  if (!c.ok()) {
+    errs.push_back({field, c.message(lang), c.code});
+    return current;
+  }
+  return c.value;
+}
+
+template <std::size_t N>
+void code_field(const std::optional<std::string>& v, std::string& target, const std::array<std::string_view, N>& codes,
+                const std::string& field, const std::string& lang, std::vector<FieldError>& errs, bool allow_empty) {
+  if (!v) return;
+  if ((v->empty() && allow_empty) || one_of(codes, *v)) {
+    target = *v;
+    return;
+  }
+  std::string allowed;
+  for (auto c : codes) allowed += (allowed.empty() ? "" : ", ") + std::string(c);
+  errs.push_back({field, i18n::t(lang, "err.one_of") + ": " + allowed, "enum"});
+}
+
+void text_field(const std::optional<std::string>& v, std::string& target, std::size_t max, const std::string& field,
+                const std::string& lang, std::vector<FieldError>& errs) {
+  if (!v) return;
+  std::string s(core::trim(*v));
+  if (s.size() > max) {
+    errs.push_back({field, i18n::t(lang, "err.too_long"), "too_long"});
+    return;
+  }
+  target = s;
+}
+
+void contacts(const std::optional<std::vector<Phone>>& phones, const std::optional<std::vector<Email>>& emails,
+              std::vector<Phone>& out_p, std::vector<Email>& out_e, const std::string& lang,
+              std::vector<FieldError>& errs) {
+  if (phones) {
+    out_p.clear();
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < phones->size(); ++i) {
+      const auto& ph = (*phones)[i];
+      const std::string field = "phones[" + std::to_string(i) + "]";
+      if (core::trim(ph.number).empty()) continue;
+      auto c = core::ru::normalize_phone(ph.number);
+      if (!c.ok()) {
+        errs.push_back({field + ".number", c.message(lang), c.code});
+        continue;
+      }
+      std::string type = ph.type.empty() ? "work" : ph.type;
+      if (!one_of(kPhoneTypes, type)) {
+        errs.push_back({field + ".type", i18n::t(lang, "err.one_of") + ": work, mobile, home, fax", "enum"});
+        continue;
+      }
+      if (seen.insert(c.value).second) out_p.push_back({c.value, type});
+    }
+  }
+  if (emails) {
+    out_e.clear();
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < emails->size(); ++i) {
+      const auto& em = (*emails)[i];
+      const std::string field = "emails[" + std::to_string(i) + "]";
+      if (core::trim(em.email).empty()) continue;
+      auto c = core::ru::check_email(em.email);
+      if (!c.ok()) {
+        errs.push_back({field + ".email", c.message(lang), c.code});
+        continue;
+      }
+      std::string type = em.type.empty() ? "work" : em.type;
+      if (!one_of(kEmailTypes, type)) {
+        errs.push_back({field + ".type", i18n::t(lang, "err.one_of") + ": work, personal, other", "enum"});
+        continue;
+      }
+      // Stored as the comparison key (the whole address in lower case) so that duplicates and
+      // search match however the address was typed.
+      std::string key = core::ru::email_key(em.email).value_or(c.value);
+      if (seen.insert(key).second) out_e.push_back({key, type});
+    }
+  }
+}
+
+bool valid_date(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (s[static_cast<std::size_t>(i)] < '0' || s[static_cast<std::size_t>(i)] > '9') return false;
+  int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+  if (m < 1 || m > 12 || d < 1) return false;
+  static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (d > days[m - 1]) return false;
+  if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return false;
+  return y >= 1900;
+}
+
+json audit_view(const json& j) {
+  json out = j;
+  out.erase("version");
+  out.erase("updated_at");
+  out.erase("created_at");
+  return out;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ validation
+
+void ClientsService::apply(const CompanyInput& in, Company& c, const std::string& lang, std::vector<FieldError>& errs) {
+  if (in.name) {
+    std::string n(core::trim(*in.name));
+    if (n.empty()) errs.push_back({"name", i18n::t(lang, "err.required"), "required"});
+    else if (n.size() > 500) errs.push_back({"name", i18n::t(lang, "err.too_long"), "too_long"});
+    else c.name = n;
+  } else if (c.name.empty()) {
+    errs.push_back({"name", i18n::t(lang, "err.required"), "required"});
+  }
+  c.inn = requisite(in.inn, c.inn, core::ru::check_inn, "inn", lang, errs);
+  c.kpp = requisite(in.kpp, c.kpp, core::ru::check_kpp, "kpp", lang, errs);
+  c.ogrn = requisite(in.ogrn, c.ogrn, core::ru::check_ogrn_any, "ogrn", lang, errs);
+  c.bank_bik = requisite(in.bank_bik, c.bank_bik, core::ru::check_bik, "bank_bik", lang, errs);
+  if (in.bank_account) {
+    std::string acc(core::trim(*in.bank_account));
+    if (acc.empty()) {
+      c.bank_account.reset();
+    } else if (!c.bank_bik) {
+      errs.push_back({"bank_account", i18n::t(lang, "err.account_needs_bik"), "bik_required"});
+    } else {
+      auto chk = core::ru::check_account(acc, *c.bank_bik);
+      if (chk.ok()) c.bank_account = chk.value;
+      else errs.push_back({"bank_account", chk.message(lang), chk.code});
+    }
+  }
+  if (c.inn && c.inn->size() == 12 && c.kpp) errs.push_back({"kpp", i18n::t(lang, "err.kpp_for_person"), "kpp_person"});
+  code_field(in.segment, c.segment, kSegments, "segment", lang, errs, false);
+  code_field(in.source, c.source, kSources, "source", lang, errs, true);
+  code_field(in.size, c.size, kSizes, "size", lang, errs, true);
+  text_field(in.industry, c.industry, 200, "industry", lang, errs);
+  text_field(in.region, c.region, 200, "region", lang, errs);
+  text_field(in.address, c.address, 1000, "address", lang, errs);
+  text_field(in.website, c.website, 300, "website", lang, errs);
+  text_field(in.note, c.note, 20000, "note", lang, errs);
+  if (in.referrer_company_id) c.referrer_company_id = *in.referrer_company_id;
+  if (in.owner_id) c.owner_id = *in.owner_id;
+  if (in.archived) c.archived = *in.archived;
+  contacts(in.phones, in.emails, c.phones, c.emails, lang, errs);
+}
+
+static void split_name(const std::string& full, std::string& last, std::string& first, std::string& middle) {
+  std::vector<std::string> parts;
+  std::string cur;
+  for (char ch : full) {
+    if (ch == ' ' || ch == '\t') {
+      if (!cur.empty()) parts.push_back(cur), cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  if (!cur.empty()) parts.push_back(cur);
+  last = parts.size() > 0 ? parts[0] : "";
+  first = parts.size() > 1 ? parts[1] : "";
+  middle.clear();
+  for (std::size_t i = 2; i < parts.size(); ++i) middle += (middle.empty() ? "" : " ") + parts[i];
+}
+
+void ClientsService::apply(const PersonInput& in, Person& c, const std::string& lang, std::vector<FieldError>& errs) {
+  if (in.name && !in.last_name && !in.first_name) split_name(std::string(core::trim(*in.name)), c.last_name, c.first_name, c.middle_name);
+  text_field(in.last_name, c.last_name, 200, "last_name", lang, errs);
+  text_field(in.first_name, c.first_name, 200, "first_name", lang, errs);
+  text_field(in.middle_name, c.middle_name, 200, "middle_name", lang, errs);
+  if (c.last_name.empty() && c.first_name.empty())
+    errs.push_back({in.name ? "name" : "last_name", i18n::t(lang, "err.required"), "required"});
+  c.inn = requisite(in.inn, c.inn, core::ru::check_inn12, "inn", lang, errs);
+  if (in.birthday) {
+    std::string b(core::trim(*in.birthday));
+    if (b.empty()) c.birthday.reset();
+    else if (!valid_date(b) || b > store::now_iso().substr(0, 10))
+      errs.push_back({"birthday", i18n::t(lang, "err.date"), "format"});
+    else c.birthday = b;
+  }
+  code_field(in.segment, c.segment, kSegments, "segment", lang, errs, false);
+  code_field(in.source, c.source, kSources, "source", lang, errs, true);
+  text_field(in.region, c.region, 200, "region", lang, errs);
+  text_field(in.note, c.note, 20000, "note", lang, errs);
+  if (in.owner_id) c.owner_id = *in.owner_id;
+  if (in.archived) c.archived = *in.archived;
+  if (in.companies) {
+    c.companies.clear();
+    std::set<std::int64_t> seen;
+    for (std::size_t i = 0; i < in.companies->size(); ++i) {
+      const auto& l = (*in.companies)[i];
+      if (l.company_id <= 0) {
+        errs.push_back({"companies[" + std::to_string(i) + "].company_id", i18n::t(lang, "err.required"), "required"});
+        continue;
+      }
+      if (seen.insert(l.company_id).second) c.companies.push_back(l);
+    }
+  }
+  contacts(in.phones, in.emails, c.phones, c.emails, lang, errs);
+}
+
+// ------------------------------------------------------------------ duplicates
+
+std::vector<Candidate> ClientsService::candidates(Tx& tx, const Principal& p, const std::string& type,
+                                                  const std::optional<std::string>& inn,
+                                                  const std::optional<std::string>& ogrn, const std::vector<Phone>& phones,
+                                                  const std::vector<Email>& emails, const std::string& name_key,
+                                                  std::optional<std::int64_t> exclude) {
+  std::map<std::int64_t, Candidate> found;
+  auto add = [&](std::int64_t id, const std::string& reason, int score) {
+    if (exclude && id == *exclude) return;
+    auto& c = found[id];
+    c.object_type = type;
+    c.id = id;
+    if (std::find(c.reasons.begin(), c.reasons.end(), reason) == c.reasons.end()) {
+      c.reasons.push_back(reason);
+      c.score = std::min(100, std::max(c.score, score) + (c.score > 0 ? 5 : 0));
+    }
+  };
+  if (inn)
+    for (auto id : repo::ids_by(tx, type, "inn", *inn)) add(id, "inn", 100);
+  if (ogrn && type == "company")
+    for (auto id : repo::ids_by(tx, type, "ogrn", *ogrn)) add(id, "ogrn", 100);
+  for (const auto& ph : phones)
+    for (auto id : repo::ids_by_phone(tx, type, ph.number)) add(id, "phone", 80);
+  for (const auto& em : emails)
+    for (auto id : repo::ids_by_email(tx, type, em.email)) add(id, "email", 80);
+  if (!name_key.empty()) {
+    for (auto& [id, key] : repo::name_neighbours(tx, type, name_key, 50)) {
+      if (key == name_key) add(id, "name", 70);
+      else if (core::ru::similarity(key, name_key) >= 0.8) add(id, "similar_name", 50);
+    }
+  }
+  std::vector<Candidate> out;
+  for (auto& [id, c] : found) {
+    if (exclude && repo::marked_not_duplicate(tx, type, *exclude, id)) continue;
+    // Never reveal a record the caller may not see.
+    std::optional<std::int64_t> owner, dept;
+    std::string name;
+    if (type == "company") {
+      auto rec = repo::load_company(tx, id);
+      if (!rec) continue;
+      owner = rec->owner_id, dept = rec->department_id, name = rec->name;
+    } else {
+      auto rec = repo::load_person(tx, id);
+      if (!rec) continue;
+      owner = rec->owner_id, dept = rec->department_id, name = rec->full_name();
+    }
+    if (!auth::allowed(tx, p, Action::read, subject(type, id, owner, dept))) continue;
+    c.name = name;
+    out.push_back(c);
+  }
+  std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
+    return a.score != b.score ? a.score > b.score : a.id < b.id;
+  });
+  if (out.size() > 10) out.resize(10);
+  return out;
+}
+
+std::vector<Candidate> ClientsService::candidates_tx(Tx& tx, const Principal& p, const Company& c,
+                                                     std::optional<std::int64_t> exclude) {
+  return candidates(tx, p, "company", c.inn, c.ogrn, c.phones, c.emails, core::ru::company_name_key(c.name), exclude);
+}
+
+std::vector<Candidate> ClientsService::company_candidates(const Principal& p, const CompanyInput& in,
+                                                          std::optional<std::int64_t> exclude) {
+  auth::require_scope(p, Action::read, "company", Scope::own);
+  Company c;
+  std::vector<FieldError> errs;
+  apply(in, c, p.lang, errs);  // candidates are computed from whatever is valid so far
+  std::vector<Candidate> out;
+  db_.read([&](Tx& tx) { out = candidates_tx(tx, p, c, exclude); });
+  return out;
+}
+
+static ApiError duplicate_error(const Principal& p, const std::vector<Candidate>& cands) {
+  ApiError e{409, i18n::t(p.lang, "err.duplicate"), i18n::t(p.lang, "err.duplicate.detail")};
+  e.type = "https://sdelka.local/problems/duplicate";
+  json arr = json::array();
+  for (const auto& c : cands) arr.push_back(c.to_json());
+  e.extra = std::make_shared<json>(json{{"candidates", arr}});
+  return e;
+}
+
+// ------------------------------------------------------------------ companies
+
+std::int64_t ClientsService::insert_company_tx(Tx& tx, const Principal& p, Company& c) {
+  c.created_at = c.updated_at = store::now_iso();
+  c.id = repo::insert_company(tx, c, core::ru::company_name_key(c.name));
+  audit::record(tx, &p, "create", "company", std::to_string(c.id), audit::diff(json::object(), audit_view(to_json(c))));
+  return c.id;
+}
+
+bool ClientsService::update_company_tx(Tx& tx, const Principal& p, const Company& before, Company& after) {
+  after.updated_at = store::now_iso();
+  if (!repo::update_company(tx, after, core::ru::company_name_key(after.name))) return false;
+  after.version = before.version + 1;
+  auto changes = audit::diff(audit_view(to_json(before)), audit_view(to_json(after)));
+  if (!changes.empty()) audit::record(tx, &p, "update", "company", std::to_string(after.id), changes);
+  return true;
+}
+
+json ClientsService::create_company(const Principal& p, const CompanyInput& in) {
+  Company c;
+  c.owner_id = p.user_id == 0 ? std::nullopt : std::optional<std::int64_t>(p.user_id);
+  c.department_id = p.department_id;
+  std::vector<FieldError> errs;
+  apply(in, c, p.lang, errs);
+  finish(p, errs);
+  json out;
+  db_.write([&](Tx& tx) {
+    if (c.owner_id && *c.owner_id != p.user_id) {
+      auto dept = tx.one("SELECT department_id FROM users WHERE id = ?", {*c.owner_id});
+      if (!dept) throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"owner_id", i18n::t(p.lang, "err.user_unknown"), "unknown"}}};
+      c.department_id = dept->opt_i64(0);
+    }
+    auth::require(tx, p, Action::create, subject("company", 0, c.owner_id, c.department_id));
+    if (!in.confirm_duplicate) {
+      auto cands = candidates_tx(tx, p, c, std::nullopt);
+      if (!cands.empty()) throw duplicate_error(p, cands);
+    }
+    insert_company_tx(tx, p, c);
+    out = to_json(c);
+  });
+  return out;
+}
+
+json ClientsService::get_company(const Principal& p, std::int64_t id) {
+  json out;
+  db_.read([&](Tx& tx) {
+    auto c = repo::load_company(tx, id);
+    if (!c || !auth::allowed(tx, p, Action::read, subject("company", id, c->owner_id, c->department_id))) not_found(p);
+    out = to_json(*c);
+    json persons = json::array();
+    for (auto& r : tx.query("SELECT pc.person_id, p.last_name, p.first_name, p.middle_name, pc.position, pc.decision_maker, "
+                            "p.owner_id, p.department_id FROM person_companies pc JOIN persons p ON p.id = pc.person_id "
+                            "WHERE pc.company_id = ? AND p.merged_into IS NULL ORDER BY p.last_name, p.first_name",
+                            {id})) {
+      if (!auth::allowed(tx, p, Action::read, subject("person", r.i64(0), r.opt_i64(6), r.opt_i64(7)))) continue;
+      std::string name = r.str(1) + (r.str(2).empty() ? "" : " " + r.str(2)) + (r.str(3).empty() ? "" : " " + r.str(3));
+      persons.push_back({{"id", r.i64(0)}, {"name", name}, {"position", r.str(4)}, {"decision_maker", r.i64(5) != 0}});
+    }
+    out["persons"] = persons;
+  });
+  return out;
+}
+
+json ClientsService::update_company(const Principal& p, std::int64_t id, const CompanyInput& in,
+                                    std::optional<std::int64_t> if_match) {
+  json out;
+  db_.write([&](Tx& tx) {
+    auto before = repo::load_company(tx, id);
+    if (!before || !auth::allowed(tx, p, Action::read, subject("company", id, before->owner_id, before->department_id)))
+      not_found(p);
+    auth::require(tx, p, in.archived ? Action::archive : Action::update,
+                  subject("company", id, before->owner_id, before->department_id));
+    if (if_match && *if_match != before->version) stale(p);
+    Company after = *before;
+    std::vector<FieldError> errs;
+    apply(in, after, p.lang, errs);
+    finish(p, errs);
+    if (in.owner_id && in.owner_id != before->owner_id) {
+      auto dept = tx.one("SELECT department_id FROM users WHERE id = ?", {*in.owner_id});
+      if (!dept) throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"owner_id", i18n::t(p.lang, "err.user_unknown"), "unknown"}}};
+      after.department_id = dept->opt_i64(0);
+      // Handing a client to someone else is a head's or an admin's decision.
+      auth::require(tx, p, Action::update, subject("company", id, after.owner_id, after.department_id));
+    }
+    if (!in.confirm_duplicate && !after.archived) {
+      const bool key_changed = after.inn != before->inn || after.ogrn != before->ogrn || after.name != before->name ||
+                               in.phones.has_value() || in.emails.has_value();
+      if (key_changed) {
+        auto cands = candidates_tx(tx, p, after, id);
+        if (!cands.empty()) throw duplicate_error(p, cands);
+      }
+    }
+    if (!update_company_tx(tx, p, *before, after)) stale(p);
+    out = to_json(after);
+  });
+  return out;
+}
+
+Page ClientsService::list_companies(const Principal& p, repo::ListQuery q) {
+  q.vis = visibility(p, "company");
+  Page page;
+  db_.read([&](Tx& tx) {
+    for (auto& c : repo::list_companies(tx, q)) page.items.push_back(to_json(c));
+  });
+  if (static_cast<int>(page.items.size()) > q.limit) {
+    page.items.pop_back();
+    page.next = page.items.back()["id"].get<std::int64_t>();
+  }
+  return page;
+}
+
+// ------------------------------------------------------------------ persons
+
+json ClientsService::create_person(const Principal& p, const PersonInput& in) {
+  Person c;
+  c.owner_id = p.user_id == 0 ? std::nullopt : std::optional<std::int64_t>(p.user_id);
+  c.department_id = p.department_id;
+  std::vector<FieldError> errs;
+  apply(in, c, p.lang, errs);
+  finish(p, errs);
+  json out;
+  db_.write([&](Tx& tx) {
+    auth::require(tx, p, Action::create, subject("person", 0, c.owner_id, c.department_id));
+    for (std::size_t i = 0; i < c.companies.size(); ++i) {
+      auto co = repo::load_company(tx, c.companies[i].company_id);
+      if (!co || !auth::allowed(tx, p, Action::read, subject("company", co->id, co->owner_id, co->department_id)))
+        throw ApiError{422, i18n::t(p.lang, "err.validation"), "",
+                       {{"companies[" + std::to_string(i) + "].company_id", i18n::t(p.lang, "err.company_unknown"), "unknown"}}};
+    }
+    const auto key = core::ru::person_name_key(c.full_name());
+    if (!in.confirm_duplicate) {
+      auto cands = candidates(tx, p, "person", c.inn, std::nullopt, c.phones, c.emails, key, std::nullopt);
+      // A bare name match is not enough for people (namesakes are common): require a contact or ИНН.
+      cands.erase(std::remove_if(cands.begin(), cands.end(),
+                                 [](const Candidate& k) {
+                                   return std::all_of(k.reasons.begin(), k.reasons.end(), [](const std::string& r) {
+                                     return r == "name" || r == "similar_name";
+                                   });
+                                 }),
+                  cands.end());
+      if (!cands.empty()) throw duplicate_error(p, cands);
+    }
+    c.created_at = c.updated_at = store::now_iso();
+    c.id = repo::insert_person(tx, c, key);
+    auto full = repo::load_person(tx, c.id);
+    out = to_json(*full);
+    audit::record(tx, &p, "create", "person", std::to_string(c.id), audit::diff(json::object(), audit_view(out)));
+  });
+  return out;
+}
+
+json ClientsService::get_person(const Principal& p, std::int64_t id) {
+  json out;
+  db_.read([&](Tx& tx) {
+    auto c = repo::load_person(tx, id);
+    if (!c || !auth::allowed(tx, p, Action::read, subject("person", id, c->owner_id, c->department_id))) not_found(p);
+    out = to_json(*c);
+  });
+  return out;
+}
+
+json ClientsService::update_person(const Principal& p, std::int64_t id, const PersonInput& in,
+                                   std::optional<std::int64_t> if_match) {
+  json out;
+  db_.write([&](Tx& tx) {
+    auto before = repo::load_person(tx, id);
+    if (!before || !auth::allowed(tx, p, Action::read, subject("person", id, before->owner_id, before->department_id)))
+      not_found(p);
+    auth::require(tx, p, in.archived ? Action::archive : Action::update,
+                  subject("person", id, before->owner_id, before->department_id));
+    if (if_match && *if_match != before->version) stale(p);
+    Person after = *before;
+    std::vector<FieldError> errs;
+    apply(in, after, p.lang, errs);
+    finish(p, errs);
+    if (in.owner_id && in.owner_id != before->owner_id) {
+      auto dept = tx.one("SELECT department_id FROM users WHERE id = ?", {*in.owner_id});
+      if (!dept) throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"owner_id", i18n::t(p.lang, "err.user_unknown"), "unknown"}}};
+      after.department_id = dept->opt_i64(0);
+      auth::require(tx, p, Action::update, subject("person", id, after.owner_id, after.department_id));
+    }
+    if (!in.confirm_duplicate && (in.phones || in.emails || after.inn != before->inn)) {
+      auto cands = candidates(tx, p, "person", after.inn, std::nullopt, after.phones, after.emails, "", id);
+      if (!cands.empty()) throw duplicate_error(p, cands);
+    }
+    after.updated_at = store::now_iso();
+    if (!repo::update_person(tx, after, core::ru::person_name_key(after.full_name()))) stale(p);
+    auto full = repo::load_person(tx, id);
+    out = to_json(*full);
+    auto changes = audit::diff(audit_view(to_json(*before)), audit_view(out));
+    if (!changes.empty()) audit::record(tx, &p, "update", "person", std::to_string(id), changes);
+  });
+  return out;
+}
+
+Page ClientsService::list_persons(const Principal& p, repo::ListQuery q) {
+  q.vis = visibility(p, "person");
+  Page page;
+  db_.read([&](Tx& tx) {
+    for (auto& c : repo::list_persons(tx, q)) page.items.push_back(to_json(c));
+  });
+  if (static_cast<int>(page.items.size()) > q.limit) {
+    page.items.pop_back();
+    page.next = page.items.back()["id"].get<std::int64_t>();
+  }
+  return page;
+}
+
+json ClientsService::add_consent(const Principal& p, std::int64_t person_id, const Consent& in) {
+  std::vector<FieldError> errs;
+  if (core::trim(in.purpose).empty()) errs.push_back({"purpose", i18n::t(p.lang, "err.required"), "required"});
+  if (!valid_date(in.given_at) || in.given_at > store::now_iso().substr(0, 10))
+    errs.push_back({"given_at", i18n::t(p.lang, "err.date"), "format"});
+  if (!one_of(kConsentChannels, in.channel))
+    errs.push_back({"channel", i18n::t(p.lang, "err.one_of") + ": paper, web_form, email, phone, app", "enum"});
+  if (core::trim(in.text_version).empty()) errs.push_back({"text_version", i18n::t(p.lang, "err.required"), "required"});
+  finish(p, errs);
+  json out;
+  db_.write([&](Tx& tx) {
+    auto person = repo::load_person(tx, person_id);
+    if (!person || !auth::allowed(tx, p, Action::read, subject("person", person_id, person->owner_id, person->department_id)))
+      not_found(p);
+    auth::require(tx, p, Action::update, subject("person", person_id, person->owner_id, person->department_id));
+    Consent c = in;
+    c.purpose = std::string(core::trim(in.purpose));
+    c.id = repo::insert_consent(tx, person_id, c);
+    out = {{"id", c.id}, {"purpose", c.purpose}, {"given_at", c.given_at}, {"channel", c.channel},
+           {"text_version", c.text_version}, {"withdrawn_at", nullptr}};
+    audit::record(tx, &p, "consent", "person", std::to_string(person_id), {{"consent", {{"from", nullptr}, {"to", out}}}});
+  });
+  return out;
+}
+
+json ClientsService::withdraw_consent(const Principal& p, std::int64_t person_id, std::int64_t consent_id,
+                                      const std::string& at) {
+  if (!valid_date(at)) throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"withdrawn_at", i18n::t(p.lang, "err.date"), "format"}}};
+  json out;
+  db_.write([&](Tx& tx) {
+    auto person = repo::load_person(tx, person_id);
+    if (!person || !auth::allowed(tx, p, Action::read, subject("person", person_id, person->owner_id, person->department_id)))
+      not_found(p);
+    auth::require(tx, p, Action::update, subject("person", person_id, person->owner_id, person->department_id));
+    if (!repo::withdraw_consent(tx, person_id, consent_id, at)) not_found(p);
+    audit::record(tx, &p, "consent_withdrawn", "person", std::to_string(person_id),
+                  {{"consent", {{"id", consent_id}, {"withdrawn_at", at}}}});
+    out = to_json(*repo::load_person(tx, person_id));
+  });
+  return out;
+}
+
+// ------------------------------------------------------------------ scan, merge, history
+
+std::vector<DuplicateGroup> ClientsService::scan_duplicates(const Principal& p, const std::string& type, int limit) {
+  auth::require_scope(p, Action::read, type, Scope::own);
+  const std::string table = type == "company" ? "companies" : "persons";
+  std::vector<DuplicateGroup> out;
+  db_.read([&](Tx& tx) {
+    // Union-find over pairs that share a key.
+    std::map<std::int64_t, std::int64_t> parent;
+    std::map<std::int64_t, std::set<std::string>> reasons;
+    std::function<std::int64_t(std::int64_t)> find = [&](std::int64_t x) {
+      auto it = parent.find(x);
+      if (it == parent.end()) return parent[x] = x;
+      return it->second == x ? x : it->second = find(it->second);
+    };
+    auto unite = [&](const std::vector<std::int64_t>& ids, const std::string& reason) {
+      for (std::size_t i = 1; i < ids.size(); ++i) {
+        if (repo::marked_not_duplicate(tx, type, ids[0], ids[i])) continue;
+        parent[find(ids[i])] = find(ids[0]);
+        reasons[ids[0]].insert(reason);
+        reasons[ids[i]].insert(reason);
+      }
+    };
+    auto groups_of = [&](const std::string& sql, const std::string& reason) {
+      std::vector<std::int64_t> ids;
+      std::string key;
+      bool first = true;
+      for (auto& r : tx.query(sql, {type})) {
+        if (!first && r.str(0) != key) {
+          unite(ids, reason);
+          ids.clear();
+        }
+        first = false;
+        key = r.str(0);
+        ids.push_back(r.i64(1));
+      }
+      unite(ids, reason);
+    };
+    const std::string live = " AND c.archived = 0 AND c.merged_into IS NULL";
+    const std::string dup_keys = [&](const char* col) {
+      return std::string("SELECT c.") + col + ", c.id FROM " + table + " c WHERE c." + col + " IN (SELECT " + col + " FROM " +
+             table + " WHERE " + col + " IS NOT NULL AND " + col + " <> '' AND archived = 0 AND merged_into IS NULL GROUP BY " +
+             col + " HAVING COUNT(*) > 1)" + live + " AND ? <> '' ORDER BY c." + col + ", c.id LIMIT 20000";
+    }("inn");
+    groups_of(dup_keys, "inn");
+    if (type == "company") {
+      groups_of("SELECT c.name_key, c.id FROM companies c WHERE c.name_key IN (SELECT name_key FROM companies WHERE "
+                "name_key <> '' AND archived = 0 AND merged_into IS NULL GROUP BY name_key HAVING COUNT(*) > 1)" + live +
+                    " AND ? <> '' ORDER BY c.name_key, c.id LIMIT 20000",
+                "name");
+    }
+    groups_of("SELECT ph.number, ph.object_id FROM client_phones ph JOIN " + table + " c ON c.id = ph.object_id WHERE "
+              "ph.object_type = ? AND ph.number IN (SELECT number FROM client_phones WHERE object_type = '" + type +
+                  "' GROUP BY number HAVING COUNT(DISTINCT object_id) > 1)" + live + " ORDER BY ph.number, ph.object_id LIMIT 20000",
+              "phone");
+    groups_of("SELECT em.email, em.object_id FROM client_emails em JOIN " + table + " c ON c.id = em.object_id WHERE "
+              "em.object_type = ? AND em.email IN (SELECT email FROM client_emails WHERE object_type = '" + type +
+                  "' GROUP BY email HAVING COUNT(DISTINCT object_id) > 1)" + live + " ORDER BY em.email, em.object_id LIMIT 20000",
+              "email");
+    std::map<std::int64_t, DuplicateGroup> by_root;
+    for (auto& [id, _] : parent) {
+      auto root = find(id);
+      auto& g = by_root[root];
+      g.object_type = type;
+      g.ids.push_back(id);
+      for (auto& r : reasons[id])
+        if (std::find(g.reasons.begin(), g.reasons.end(), r) == g.reasons.end()) g.reasons.push_back(r);
+    }
+    for (auto& [root, g] : by_root) {
+      if (g.ids.size() < 2) continue;
+      std::sort(g.ids.begin(), g.ids.end());
+      std::vector<std::int64_t> visible;
+      for (auto id : g.ids) {
+        std::optional<std::int64_t> owner, dept;
+        std::string name;
+        if (type == "company") {
+          auto c = repo::load_company(tx, id);
+          owner = c->owner_id, dept = c->department_id, name = c->name;
+        } else {
+          auto c = repo::load_person(tx, id);
+          owner = c->owner_id, dept = c->department_id, name = c->full_name();
+        }
+        if (!auth::allowed(tx, p, Action::read, subject(type, id, owner, dept))) continue;
+        visible.push_back(id);
+        g.names.push_back(name);
+      }
+      if (visible.size() < 2) continue;
+      g.ids = visible;
+      int score = 0;
+      for (auto& r : g.reasons) score = std::max(score, r == "inn" ? 100 : r == "name" ? 70 : 80);
+      g.score = std::min(100, score + 5 * static_cast<int>(g.reasons.size() - 1));
+      out.push_back(g);
+    }
+  });
+  std::sort(out.begin(), out.end(), [](const DuplicateGroup& a, const DuplicateGroup& b) {
+    return a.score != b.score ? a.score > b.score : a.ids.front() < b.ids.front();
+  });
+  if (static_cast<int>(out.size()) > limit) out.resize(static_cast<std::size_t>(limit));
+  return out;
+}
+
+void ClientsService::mark_not_duplicate(const Principal& p, const std::string& type, std::int64_t a, std::int64_t b) {
+  db_.write([&](Tx& tx) {
+    for (auto id : {a, b}) {
+      std::optional<std::int64_t> owner, dept;
+      if (type == "company") {
+        auto c = repo::load_company(tx, id);
+        if (!c) not_found(p);
+        owner = c->owner_id, dept = c->department_id;
+      } else {
+        auto c = repo::load_person(tx, id);
+        if (!c) not_found(p);
+        owner = c->owner_id, dept = c->department_id;
+      }
+      if (!auth::allowed(tx, p, Action::read, subject(type, id, owner, dept))) not_found(p);
+    }
+    repo::mark_not_duplicate(tx, type, a, b, p.user_id);
+    audit::record(tx, &p, "not_duplicate", type, std::to_string(std::min(a, b)), {{"other", std::max(a, b)}});
+  });
+}
+
+json ClientsService::merge(const Principal& p, const std::string& type, std::int64_t survivor, std::int64_t loser,
+                           const std::vector<std::string>& take_from_loser) {
+  if (survivor == loser)
+    throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"loser_id", i18n::t(p.lang, "err.merge_self"), "same"}}};
+  json out;
+  db_.write([&](Tx& tx) {
+    if (type == "company") {
+      auto s = repo::load_company(tx, survivor);
+      auto l = repo::load_company(tx, loser);
+      if (!s || !l) not_found(p);
+      for (auto* c : {&*s, &*l}) {
+        if (!auth::allowed(tx, p, Action::read, subject(type, c->id, c->owner_id, c->department_id))) not_found(p);
+        auth::require(tx, p, Action::update, subject(type, c->id, c->owner_id, c->department_id));
+      }
+      Company after = *s;
+      json lj = to_json(*l);
+      for (const auto& f : take_from_loser) {
+        if (f == "name") after.name = l->name;
+        else if (f == "inn") after.inn = l->inn;
+        else if (f == "kpp") after.kpp = l->kpp;
+        else if (f == "ogrn") after.ogrn = l->ogrn;
+        else if (f == "segment") after.segment = l->segment;
+        else if (f == "industry") after.industry = l->industry;
+        else if (f == "region") after.region = l->region;
+        else if (f == "size") after.size = l->size;
+        else if (f == "source") after.source = l->source;
+        else if (f == "address") after.address = l->address;
+        else if (f == "website") after.website = l->website;
+        else if (f == "note") after.note = l->note;
+        else if (f == "owner_id") after.owner_id = l->owner_id, after.department_id = l->department_id;
+        else throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"take_from_loser", i18n::t(p.lang, "err.unknown_field") + ": " + f, "unknown"}}};
+      }
+      repo::move_children(tx, type, loser, survivor);
+      auto moved = repo::load_company(tx, survivor);  // phones/e-mails now include the loser's
+      after.phones = moved->phones;
+      after.emails = moved->emails;
+      if (!update_company_tx(tx, p, *s, after)) stale(p);
+      repo::mark_merged(tx, type, loser, survivor);
+      audit::record(tx, &p, "merge", "company", std::to_string(survivor),
+                    {{"merged", loser}, {"taken_from_merged", take_from_loser}, {"merged_record", audit_view(lj)}});
+      audit::record(tx, &p, "merged_into", "company", std::to_string(loser), {{"survivor", survivor}});
+      out = to_json(*repo::load_company(tx, survivor));
+    } else {
+      auto s = repo::load_person(tx, survivor);
+      auto l = repo::load_person(tx, loser);
+      if (!s || !l) not_found(p);
+      for (auto* c : {&*s, &*l}) {
+        if (!auth::allowed(tx, p, Action::read, subject(type, c->id, c->owner_id, c->department_id))) not_found(p);
+        auth::require(tx, p, Action::update, subject(type, c->id, c->owner_id, c->department_id));
+      }
+      Person after = *s;
+      json lj = to_json(*l);
+      for (const auto& f : take_from_loser) {
+        if (f == "last_name") after.last_name = l->last_name;
+        else if (f == "first_name") after.first_name = l->first_name;
+        else if (f == "middle_name") after.middle_name = l->middle_name;
+        else if (f == "inn") after.inn = l->inn;
+        else if (f == "birthday") after.birthday = l->birthday;
+        else if (f == "segment") after.segment = l->segment;
+        else if (f == "region") after.region = l->region;
+        else if (f == "source") after.source = l->source;
+        else if (f == "note") after.note = l->note;
+        else if (f == "owner_id") after.owner_id = l->owner_id, after.department_id = l->department_id;
+        else throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"take_from_loser", i18n::t(p.lang, "err.unknown_field") + ": " + f, "unknown"}}};
+      }
+      repo::move_children(tx, type, loser, survivor);
+      auto moved = repo::load_person(tx, survivor);
+      after.phones = moved->phones;
+      after.emails = moved->emails;
+      after.companies = moved->companies;
+      after.updated_at = store::now_iso();
+      if (!repo::update_person(tx, after, core::ru::person_name_key(after.full_name()))) stale(p);
+      repo::mark_merged(tx, type, loser, survivor);
+      auto full = repo::load_person(tx, survivor);
+      auto changes = audit::diff(audit_view(to_json(*s)), audit_view(to_json(*full)));
+      audit::record(tx, &p, "merge", "person", std::to_string(survivor),
+                    {{"merged", loser}, {"taken_from_merged", take_from_loser}, {"changes", changes}, {"merged_record", audit_view(lj)}});
+      audit::record(tx, &p, "merged_into", "person", std::to_string(loser), {{"survivor", survivor}});
+      out = to_json(*full);
+    }
+  });
+  return out;
+}
+
+std::vector<json> ClientsService::history(const Principal& p, const std::string& type, std::int64_t id) {
+  std::vector<json> out;
+  db_.read([&](Tx& tx) {
+    std::optional<std::int64_t> owner, dept;
+    if (type == "company") {
+      auto c = repo::load_company(tx, id);
+      if (!c) not_found(p);
+      owner = c->owner_id, dept = c->department_id;
+    } else {
+      auto c = repo::load_person(tx, id);
+      if (!c) not_found(p);
+      owner = c->owner_id, dept = c->department_id;
+    }
+    if (!auth::allowed(tx, p, Action::read, subject(type, id, owner, dept))) not_found(p);
+    // The record's own history and that of the records merged into it.
+    const std::string table = type == "company" ? "companies" : "persons";
+
+    std::vector<std::string> ids{std::to_string(id)};
+    for (auto& r : tx.query("SELECT id FROM " + table + " WHERE merged_into = ?", {id})) ids.push_back(r.str(0));
+    for (const auto& oid : ids)
+      for (auto& r : tx.query("SELECT id, at, login, action, object_id, changes FROM audit_log WHERE object_type = ? AND "
+                              "object_id = ? ORDER BY id DESC LIMIT 200",
+                              {type, oid}))
+        out.push_back({{"id", r.i64(0)}, {"at", r.str(1)}, {"login", r.str(2)}, {"action", r.str(3)},
+                       {"object_id", r.str(4)}, {"changes", json::parse(r.str(5), nullptr, false)}});
+  });
+  std::sort(out.begin(), out.end(), [](const json& a, const json& b) { return a["id"] > b["id"]; });
+  return out;
+}
+
+json DuplicateGroup::to_json() const {
+  return {{"object_type", object_type}, {"ids", ids}, {"names", names}, {"reasons", reasons}, {"score", score}};
+}
+
+}  // namespace sdelka::clients

@@ -1,0 +1,118 @@
+#pragma once
+// Clients use-cases: companies and persons with validated Russian requisites, duplicate control
+// on save, a whole-base duplicate scan, merge, "not a duplicate" marks, consents (152-ФЗ), search
+// and lists. Every call checks the central policy; every write runs in one transaction with its
+// audit record. Errors come back as http::ApiError: 403, 404, 409 (likely duplicate: `extra`
+// holds {"candidates": […]}), 412 (stale version), 422 (fields named, message in the caller's
+// language).
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/model.hpp"
+#include "http/http.hpp"
+#include "clients/model.hpp"
+#include "clients/repo.hpp"
+
+namespace sdelka::store { class Database; class Tx; }
+
+namespace sdelka::clients {
+
+// What a client sends: only the fields present change (PATCH semantics); on create, absent
+// fields take their defaults.
+struct CompanyInput {
+  std::optional<std::string> name, inn, kpp, ogrn, segment, industry, region, size, source, bank_bik, bank_account,
+      address, website, note;
+  std::optional<std::int64_t> referrer_company_id, owner_id;
+  std::optional<std::vector<Phone>> phones;  // numbers as typed; normalised by the service
+  std::optional<std::vector<Email>> emails;
+  std::optional<bool> archived;
+  bool confirm_duplicate = false;
+};
+
+struct PersonInput {
+  std::optional<std::string> name;  // "Фамилия Имя Отчество", split when the parts are absent
+  std::optional<std::string> last_name, first_name, middle_name, inn, birthday, segment, region, source, note;
+  std::optional<std::int64_t> owner_id;
+  std::optional<std::vector<Phone>> phones;
+  std::optional<std::vector<Email>> emails;
+  std::optional<std::vector<CompanyLink>> companies;
+  std::optional<bool> archived;
+  bool confirm_duplicate = false;
+};
+
+struct Page {
+  std::vector<nlohmann::json> items;
+  std::optional<std::int64_t> next;
+};
+
+// A group of likely duplicates found by the scan.
+struct DuplicateGroup {
+  std::string object_type;
+  std::vector<std::int64_t> ids;
+  std::vector<std::string> names;
+  std::vector<std::string> reasons;
+  int score = 0;
+  nlohmann::json to_json() const;
+};
+
+class ClientsService {
+ public:
+  explicit ClientsService(store::Database& db) : db_(db) {}
+
+  nlohmann::json create_company(const auth::Principal& p, const CompanyInput& in);
+  nlohmann::json get_company(const auth::Principal& p, std::int64_t id);
+  nlohmann::json update_company(const auth::Principal& p, std::int64_t id, const CompanyInput& in,
+                                std::optional<std::int64_t> if_match);
+  Page list_companies(const auth::Principal& p, repo::ListQuery q);
+
+  nlohmann::json create_person(const auth::Principal& p, const PersonInput& in);
+  nlohmann::json get_person(const auth::Principal& p, std::int64_t id);
+  nlohmann::json update_person(const auth::Principal& p, std::int64_t id, const PersonInput& in,
+                               std::optional<std::int64_t> if_match);
+  Page list_persons(const auth::Principal& p, repo::ListQuery q);
+
+  // Consents of a person: add one, or withdraw it (the person then drops out of campaigns).
+  nlohmann::json add_consent(const auth::Principal& p, std::int64_t person_id, const Consent& c);
+  nlohmann::json withdraw_consent(const auth::Principal& p, std::int64_t person_id, std::int64_t consent_id,
+                                  const std::string& at);
+
+  // Candidates for a record about to be saved (type "company" or "person"), without saving.
+  std::vector<Candidate> company_candidates(const auth::Principal& p, const CompanyInput& in,
+                                            std::optional<std::int64_t> exclude);
+  // Groups of likely duplicates in the whole base that the principal may see, best first.
+  std::vector<DuplicateGroup> scan_duplicates(const auth::Principal& p, const std::string& type, int limit);
+  // Remembers that a and b are different (they no longer show as candidates or groups).
+  void mark_not_duplicate(const auth::Principal& p, const std::string& type, std::int64_t a, std::int64_t b);
+  // Merges `loser` into `survivor`. `take_from_loser` lists the fields whose value the user chose
+  // from the loser. Phones, e-mails, links and consents move to the survivor; the loser is
+  // archived with merged_into; both get an audit record "merge". Returns the survivor.
+  nlohmann::json merge(const auth::Principal& p, const std::string& type, std::int64_t survivor, std::int64_t loser,
+                       const std::vector<std::string>& take_from_loser);
+  // The change history of a record (and of the records merged into it), newest first.
+  std::vector<nlohmann::json> history(const auth::Principal& p, const std::string& type, std::int64_t id);
+
+  // Validates and normalises an input onto a record; collects field errors (named, in `lang`).
+  // Shared by create/update, import and the pages.
+  static void apply(const CompanyInput& in, Company& c, const std::string& lang, std::vector<http::FieldError>& errs);
+  static void apply(const PersonInput& in, Person& c, const std::string& lang, std::vector<http::FieldError>& errs);
+
+  // In-transaction pieces used by import: duplicate candidates of a validated company, and
+  // inserting/updating one with its audit record. They do not check the policy.
+  std::vector<Candidate> candidates_tx(store::Tx& tx, const auth::Principal& p, const Company& c,
+                                       std::optional<std::int64_t> exclude);
+  std::int64_t insert_company_tx(store::Tx& tx, const auth::Principal& p, Company& c);
+  bool update_company_tx(store::Tx& tx, const auth::Principal& p, const Company& before, Company& after);
+
+ private:
+  std::vector<Candidate> candidates(store::Tx& tx, const auth::Principal& p, const std::string& type,
+                                    const std::optional<std::string>& inn, const std::optional<std::string>& ogrn,
+                                    const std::vector<Phone>& phones, const std::vector<Email>& emails,
+                                    const std::string& name_key, std::optional<std::int64_t> exclude);
+  store::Database& db_;
+};
+
+}  // namespace sdelka::clients

@@ -1,0 +1,11 @@
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+ALTER TABLE companies ADD COLUMN name_fold text GENERATED ALWAYS AS (btrim(regexp_replace(translate(lower(name), 'ё', 'е'), '[^[:alnum:]]+', ' ', 'g'))) STORED;
+ALTER TABLE companies ADD COLUMN name_tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('russian', coalesce(translate(lower(name), 'ё', 'е'), '')), 'A') || setweight(to_tsvector('simple', coalesce(translate(lower(name), 'ё', 'е'), '')), 'B')) STORED;
+CREATE INDEX companies_name_fold_prefix ON companies (name_fold text_pattern_ops);
+CREATE INDEX companies_name_fold_trgm ON companies USING gin (name_fold gin_trgm_ops);
+CREATE INDEX companies_name_tsv ON companies USING gin (name_tsv);
+ALTER TABLE persons ADD COLUMN name_fold text GENERATED ALWAYS AS (btrim(regexp_replace(translate(lower((last_name || ' ' || first_name || ' ' || middle_name)), 'ё', 'е'), '[^[:alnum:]]+', ' ', 'g'))) STORED;
+ALTER TABLE persons ADD COLUMN name_tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('russian', coalesce(translate(lower((last_name || ' ' || first_name || ' ' || middle_name)), 'ё', 'е'), '')), 'A') || setweight(to_tsvector('simple', coalesce(translate(lower((last_name || ' ' || first_name || ' ' || middle_name)), 'ё', 'е'), '')), 'B')) STORED;
+CREATE INDEX persons_name_fold_prefix ON persons (name_fold text_pattern_ops);
+CREATE INDEX persons_name_fold_trgm ON persons USING gin (name_fold gin_trgm_ops);
+CREATE INDEX persons_name_tsv ON persons USING gin (name_tsv);
