@@ -277,3 +277,24 @@ export function unique(prefix) {
   seq += 1;
   return `${prefix}${seq}${crypto.randomBytes(2).toString('hex')}`;
 }
+
+// Valid Russian requisites for test data, different for each n (a non-negative integer):
+// ИНН of a legal entity (10 digits), of a person (12 digits) and ОГРН (13 digits), with their
+// control digits computed as the tax service does.
+function innDigit(digits, weights) {
+  return (weights.reduce((s, w, i) => s + w * digits[i], 0) % 11) % 10;
+}
+export function validInn10(n) {
+  const d = `77${String(n).padStart(7, '0').slice(-7)}`.split('').map(Number);
+  return d.join('') + innDigit(d, [2, 4, 10, 3, 5, 9, 4, 6, 8]);
+}
+export function validInn12(n) {
+  const d = `50${String(n).padStart(8, '0').slice(-8)}`.split('').map(Number);
+  d.push(innDigit(d, [7, 2, 4, 10, 3, 5, 9, 4, 6, 8]));
+  d.push(innDigit(d, [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]));
+  return d.join('');
+}
+export function validOgrn(n) {
+  const body = `10277${String(n).padStart(7, '0').slice(-7)}`;
+  return body + String(Number(BigInt(body) % 11n) % 10);
+}
