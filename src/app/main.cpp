@@ -17,6 +17,7 @@ using Action = std::function<int()>;
 #include "app/cli_loan.inc"
 #include "app/cli_score.inc"
 #include "app/cli_platform.inc"
+#include "app/cli_clients.inc"
 
 int main(int argc, char** argv) {
   using namespace sdelka::app;
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   register_loan_commands(app, action);
   register_score_commands(app, action);
   register_platform_commands(app, action);
+  register_clients_commands(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/demo.hpp"
+#include "clients/demo.hpp"
 #include "auth/crypto.hpp"
 #include "http/server.hpp"
 #include "staff/service.hpp"
@@ -127,7 +128,13 @@ void first_start(store::Database& db, const Config& c) {
   std::cout << "Administrator created: login admin, password "
             << (generated ? pw + "  (generated; shown only now — change it after signing in)" : "from SDELKA_ADMIN_PASSWORD")
             << std::endl;
-  if (c.demo) load_platform_demo(staff, pw);
+  if (c.demo) {
+    load_platform_demo(staff, pw);
+    if (c.demo_clients > 0) {
+      auto counts = clients::load_demo(db, sys, c.demo_clients, c.demo_clients * 5 / 3, 1);
+      std::cout << "Demo clients: " << counts.companies << " companies, " << counts.persons << " persons\n";
+    }
+  }
 }
 
 }  // namespace

@@ -131,6 +131,18 @@ clients::PersonInput person_input(JsonBody& b, bool create) {
 
 }  // namespace
 
+// YYYY-MM-DD naming a real day.
+bool valid_iso_date(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  int y = 0, m = 0, d = 0;
+  if (std::from_chars(s.data(), s.data() + 4, y).ptr != s.data() + 4) return false;
+  if (std::from_chars(s.data() + 5, s.data() + 7, m).ptr != s.data() + 7) return false;
+  if (std::from_chars(s.data() + 8, s.data() + 10, d).ptr != s.data() + 10) return false;
+  static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1]) return false;
+  return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
 clients::repo::ListQuery list_query(const Request& req) {
   clients::repo::ListQuery q;
   auto pp = page_params(req, 50, 500);
@@ -155,8 +167,10 @@ clients::repo::ListQuery list_query(const Request& req) {
   }
   if (q.sort != "new" && q.sort != "name") errs.push_back({"sort", i18n::t(lang, "err.one_of") + ": new, name", "enum"});
   for (auto [name, v] : {std::pair{"created_from", &q.created_from}, {"created_to", &q.created_to}})
-    if (!v->empty() && (v->size() != 10 || (*v)[4] != '-' || (*v)[7] != '-'))
-      errs.push_back({name, i18n::t(lang, "err.date"), "format"});
+    if (!v->empty() && !valid_iso_date(*v)) errs.push_back({name, i18n::t(lang, "err.date"), "format"});
+  if (!q.source.empty() && !clients::one_of(clients::kSources, q.source))
+    errs.push_back({"source", i18n::t(lang, "err.one_of") + ": incoming_call, web_form, referral, directory, "
+                              "competitor_client, exhibition, cold_call", "enum"});
   if (!q.segment.empty() && !clients::one_of(clients::kSegments, q.segment))
     errs.push_back({"segment", i18n::t(lang, "err.one_of") + ": prospect, client, regular, vip, lost", "enum"});
   if (q.q.size() > 200) errs.push_back({"q", i18n::t(lang, "err.too_long"), "too_long"});

@@ -1,6 +1,7 @@
 #include "clients/repo.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 
 #include "core/ru/email.hpp"
@@ -76,6 +77,35 @@ Person person_row(const Row& r) {
 }
 
 Param opt(const std::optional<std::string>& v) { return store::opt(v); }
+
+// The alphabetical key: folded name (ё = е) without quotes and a leading legal form, so that
+// «ООО «Альфа»» sorts under А, in Cyrillic order on both backends (code-point order).
+std::string sort_key(const std::string& name) {
+  std::string f = core::ru::text_fold(name);
+  std::string out;
+  for (std::size_t i = 0; i < f.size();) {
+    // Skip «»“”„"' (UTF-8 and ASCII quotes).
+    static const char* quotes[] = {"\xC2\xAB", "\xC2\xBB", "\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x9E", "\"", "'"};
+    bool skipped = false;
+    for (const char* q : quotes) {
+      std::size_t n = std::strlen(q);
+      if (f.compare(i, n, q) == 0) {
+        i += n;
+        skipped = true;
+        break;
+      }
+    }
+    if (!skipped) out += f[i++];
+  }
+  static const char* forms[] = {"ооо ", "ао ", "пао ", "зао ", "оао ", "ип ", "нко ", "ooo "};
+  for (const char* form : forms)
+    if (out.rfind(form, 0) == 0) {
+      out.erase(0, std::strlen(form));
+      break;
+    }
+  auto b = out.find_first_not_of(' ');
+  return b == std::string::npos ? std::string() : out.substr(b);
+}
 Param opt(const std::optional<std::int64_t>& v) { return store::opt(v); }
 
 void index_company(Tx& tx, const Company& c) {
@@ -183,17 +213,16 @@ template <class T, class RowFn>
 std::vector<T> list_common(Tx& tx, const ListQuery& q, const std::string& type, const char* cols, RowFn row_fn) {
   const bool company = type == "company";
   const std::string table = company ? "companies" : "persons";
-  const std::string name_key = "c.name_key";
   Params params;
   std::string sql = std::string("SELECT ") + cols + " FROM " + table + " c WHERE 1 = 1";
   sql += search_clause(tx, type, q.q, params);
   add_filters(q, sql, params, company);
   if (q.sort == "name") {
     if (q.after) {
-      sql += " AND (c.name_key, c.id) > (SELECT name_key, id FROM " + table + " WHERE id = ?)";
+      sql += " AND (c.sort_key, c.id) > (SELECT sort_key, id FROM " + table + " WHERE id = ?)";
       params.push_back(*q.after);
     }
-    sql += " ORDER BY c.name_key, c.id LIMIT ?";
+    sql += " ORDER BY c.sort_key, c.id LIMIT ?";
   } else {
     if (q.after) {
       sql += " AND c.id < ?";
@@ -212,10 +241,10 @@ std::vector<T> list_common(Tx& tx, const ListQuery& q, const std::string& type, 
 
 std::int64_t insert_company(Tx& tx, const Company& c, const std::string& name_key) {
   auto r = tx.one(
-      "INSERT INTO companies (name, name_key, inn, kpp, ogrn, segment, industry, region, size, source, "
+      "INSERT INTO companies (name, name_key, sort_key, inn, kpp, ogrn, segment, industry, region, size, source, "
       "referrer_company_id, bank_bik, bank_account, address, website, note, owner_id, department_id, created_at, "
-      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      {c.name, name_key, opt(c.inn), opt(c.kpp), opt(c.ogrn), c.segment, c.industry, c.region, c.size, c.source,
+      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {c.name, name_key, sort_key(c.name), opt(c.inn), opt(c.kpp), opt(c.ogrn), c.segment, c.industry, c.region, c.size, c.source,
        opt(c.referrer_company_id), opt(c.bank_bik), opt(c.bank_account), c.address, c.website, c.note, opt(c.owner_id),
        opt(c.department_id), c.created_at, c.updated_at});
   Company saved = c;
@@ -227,12 +256,12 @@ std::int64_t insert_company(Tx& tx, const Company& c, const std::string& name_ke
 
 bool update_company(Tx& tx, const Company& c, const std::string& name_key) {
   auto n = tx.exec(
-      "UPDATE companies SET name = ?, name_key = ?, inn = ?, kpp = ?, ogrn = ?, segment = ?, industry = ?, region = ?, "
+      "UPDATE companies SET name = ?, name_key = ?, sort_key = ?, inn = ?, kpp = ?, ogrn = ?, segment = ?, industry = ?, region = ?, "
       "size = ?, source = ?, referrer_company_id = ?, bank_bik = ?, bank_account = ?, address = ?, website = ?, note = ?, "
       "owner_id = ?, department_id = ?, archived = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
-      {c.name, name_key, opt(c.inn), opt(c.kpp), opt(c.ogrn), c.segment, c.industry, c.region, c.size, c.source,
-       opt(c.referrer_company_id), opt(c.bank_bik), opt(c.bank_account), c.address, c.website, c.note, opt(c.owner_id),
-       opt(c.department_id), std::int64_t{c.archived ? 1 : 0}, c.updated_at, c.id, c.version});
+      {c.name, name_key, sort_key(c.name), opt(c.inn), opt(c.kpp), opt(c.ogrn), c.segment, c.industry, c.region, c.size,
+       c.source, opt(c.referrer_company_id), opt(c.bank_bik), opt(c.bank_account), c.address, c.website, c.note,
+       opt(c.owner_id), opt(c.department_id), std::int64_t{c.archived ? 1 : 0}, c.updated_at, c.id, c.version});
   if (n != 1) return false;
   replace_contacts(tx, "company", c.id, c.phones, c.emails);
   index_company(tx, c);
@@ -253,9 +282,9 @@ std::vector<Company> list_companies(Tx& tx, const ListQuery& q) {
 
 std::int64_t insert_person(Tx& tx, const Person& p, const std::string& name_key) {
   auto r = tx.one(
-      "INSERT INTO persons (last_name, first_name, middle_name, name_key, inn, birthday, segment, region, source, note, "
-      "owner_id, department_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      {p.last_name, p.first_name, p.middle_name, name_key, opt(p.inn), opt(p.birthday), p.segment, p.region, p.source,
+      "INSERT INTO persons (last_name, first_name, middle_name, name_key, sort_key, inn, birthday, segment, region, source, note, "
+      "owner_id, department_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {p.last_name, p.first_name, p.middle_name, name_key, sort_key(p.full_name()), opt(p.inn), opt(p.birthday), p.segment, p.region, p.source,
        p.note, opt(p.owner_id), opt(p.department_id), p.created_at, p.updated_at});
   Person saved = p;
   saved.id = r->i64(0);
@@ -267,11 +296,11 @@ std::int64_t insert_person(Tx& tx, const Person& p, const std::string& name_key)
 
 bool update_person(Tx& tx, const Person& p, const std::string& name_key) {
   auto n = tx.exec(
-      "UPDATE persons SET last_name = ?, first_name = ?, middle_name = ?, name_key = ?, inn = ?, birthday = ?, "
+      "UPDATE persons SET last_name = ?, first_name = ?, middle_name = ?, name_key = ?, sort_key = ?, inn = ?, birthday = ?, "
       "segment = ?, region = ?, source = ?, note = ?, owner_id = ?, department_id = ?, archived = ?, updated_at = ?, "
       "version = version + 1 WHERE id = ? AND version = ?",
-      {p.last_name, p.first_name, p.middle_name, name_key, opt(p.inn), opt(p.birthday), p.segment, p.region, p.source,
-       p.note, opt(p.owner_id), opt(p.department_id), std::int64_t{p.archived ? 1 : 0}, p.updated_at, p.id, p.version});
+      {p.last_name, p.first_name, p.middle_name, name_key, sort_key(p.full_name()), opt(p.inn), opt(p.birthday), p.segment,
+       p.region, p.source, p.note, opt(p.owner_id), opt(p.department_id), std::int64_t{p.archived ? 1 : 0}, p.updated_at, p.id, p.version});
   if (n != 1) return false;
   replace_contacts(tx, "person", p.id, p.phones, p.emails);
   replace_links(tx, p.id, p.companies);

@@ -708,6 +708,7 @@ void ClientsService::mark_not_duplicate(const Principal& p, const std::string& t
         owner = c->owner_id, dept = c->department_id;
       }
       if (!auth::allowed(tx, p, Action::read, subject(type, id, owner, dept))) not_found(p);
+      auth::require(tx, p, Action::update, subject(type, id, owner, dept));
     }
     repo::mark_not_duplicate(tx, type, a, b, p.user_id);
     audit::record(tx, &p, "not_duplicate", type, std::to_string(std::min(a, b)), {{"other", std::max(a, b)}});
@@ -728,6 +729,8 @@ json ClientsService::merge(const Principal& p, const std::string& type, std::int
         if (!auth::allowed(tx, p, Action::read, subject(type, c->id, c->owner_id, c->department_id))) not_found(p);
         auth::require(tx, p, Action::update, subject(type, c->id, c->owner_id, c->department_id));
       }
+      if (s->archived || l->archived)
+        throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{s->archived ? "id" : "loser_id", i18n::t(p.lang, "err.merge_archived"), "archived"}}};
       Company after = *s;
       json lj = to_json(*l);
       for (const auto& f : take_from_loser) {
@@ -764,6 +767,8 @@ json ClientsService::merge(const Principal& p, const std::string& type, std::int
         if (!auth::allowed(tx, p, Action::read, subject(type, c->id, c->owner_id, c->department_id))) not_found(p);
         auth::require(tx, p, Action::update, subject(type, c->id, c->owner_id, c->department_id));
       }
+      if (s->archived || l->archived)
+        throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{s->archived ? "id" : "loser_id", i18n::t(p.lang, "err.merge_archived"), "archived"}}};
       Person after = *s;
       json lj = to_json(*l);
       for (const auto& f : take_from_loser) {

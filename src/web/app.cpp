@@ -274,7 +274,10 @@ Response App::dispatch(Request& req, const http::Route* route) {
       c.session_token = *sc;
     }
   }
+  // The effective language: the switch's cookie, else the user's saved preference. Services
+  // speak the principal's language, so it carries the effective one.
   if (c.principal && !req.cookie("lang")) c.lang = std::string(i18n::normalize(c.principal->lang));
+  if (c.principal) c.principal->lang = c.lang;
 
   if (o.access == http::Access::user && !c.principal) {
     if (o.api) {

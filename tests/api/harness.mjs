@@ -100,7 +100,8 @@ export async function startServer({ demo = true, args: extra = [] } = {}) {
   for (let attempt = 0; ; ++attempt) {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--no-access-log'];
+    // Demo users only: every test makes the clients it needs.
+    const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--no-access-log', '--demo-clients', '0'];
     if (!demo) args.push('--no-demo');
     args.push(...extra);
     const log = fs.openSync(logPath, 'a');

@@ -18,3 +18,6 @@ gtest_discover_tests(unit_platform TEST_PREFIX "unit_platform.")
 
 # The platform commands end to end (user, migrate, backup/restore, bad arguments).
 add_test(NAME cli_platform COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/platform.sh $<TARGET_FILE:sdelka>)
+
+# The Clients commands end to end (import CSV/XLSX, export, demo).
+add_test(NAME cli_clients COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/clients.sh $<TARGET_FILE:sdelka>)

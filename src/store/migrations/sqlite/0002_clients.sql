@@ -2,6 +2,7 @@ CREATE TABLE companies (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
   name_key TEXT NOT NULL DEFAULT '',
+  sort_key TEXT NOT NULL DEFAULT '',
   inn TEXT,
   kpp TEXT,
   ogrn TEXT,
@@ -27,6 +28,7 @@ CREATE TABLE companies (
 CREATE INDEX companies_inn ON companies(inn);
 CREATE INDEX companies_ogrn ON companies(ogrn);
 CREATE INDEX companies_name_key ON companies(name_key);
+CREATE INDEX companies_sort ON companies(sort_key, id);
 CREATE INDEX companies_owner ON companies(owner_id, id);
 CREATE INDEX companies_department ON companies(department_id, id);
 CREATE INDEX companies_created ON companies(created_at, id);
@@ -36,6 +38,7 @@ CREATE TABLE persons (
   first_name TEXT NOT NULL DEFAULT '',
   middle_name TEXT NOT NULL DEFAULT '',
   name_key TEXT NOT NULL DEFAULT '',
+  sort_key TEXT NOT NULL DEFAULT '',
   inn TEXT,
   birthday TEXT,
   segment TEXT NOT NULL DEFAULT 'prospect',
@@ -51,6 +54,7 @@ CREATE TABLE persons (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX persons_name_key ON persons(name_key);
+CREATE INDEX persons_sort ON persons(sort_key, id);
 CREATE INDEX persons_inn ON persons(inn);
 CREATE INDEX persons_owner ON persons(owner_id, id);
 CREATE INDEX persons_department ON persons(department_id, id);
