@@ -45,21 +45,6 @@ std::string format_date(Date d) {
   return out;
 }
 
-bool is_leap_year(int y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-unsigned days_in_month(int y, unsigned m) noexcept {
-  static constexpr unsigned kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return (m == 2 && is_leap_year(y)) ? 29u : kDays[m - 1];
-}
-
-Date add_months(Date from, int months, unsigned day_of_month) noexcept {
-  const int total = static_cast<int>(from.year()) * 12 + static_cast<int>(static_cast<unsigned>(from.month())) - 1 + months;
-  const int y = total >= 0 ? total / 12 : (total - 11) / 12;
-  const unsigned m = static_cast<unsigned>(total - y * 12) + 1;
-  const unsigned d = std::min(day_of_month, days_in_month(y, m));
-  return make_date(y, m, d);
-}
-
 bool is_weekend(Date d) noexcept {
   const weekday w{sys_days{d}};
   return w == Saturday || w == Sunday;
@@ -73,12 +58,5 @@ int days360(Date from, Date to) noexcept {
          (d2 - d1);
 }
 
-int whole_months_between(Date from, Date to) noexcept {
-  if (to < from) return 0;
-  int m = (static_cast<int>(to.year()) - static_cast<int>(from.year())) * 12 +
-          static_cast<int>(static_cast<unsigned>(to.month())) - static_cast<int>(static_cast<unsigned>(from.month()));
-  if (m > 0 && add_months(from, m) > to) --m;
-  return m;
-}
 
 }  // namespace sdelka::core

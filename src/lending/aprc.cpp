@@ -78,7 +78,9 @@ Result<AprcResult> compute_aprc(std::span<const CashFlow> flows, AprcBasis basis
   if (decimals < 1 || decimals > 6) return fail("APRC decimals must be between 1 and 6");
   if (flows.size() < 2) return fail("APRC needs at least two flows: the credit and a repayment");
   for (std::size_t k = 1; k < flows.size(); ++k) {
-    if (flows[k].date < flows[k - 1].date) return fail("flows are not in date order at " + core::format_date(flows[k].date));
+    if (core::date_key(flows[k].date) < core::date_key(flows[k - 1].date)) {
+      return fail("flows are not in date order at " + core::format_date(flows[k].date));
+    }
   }
   bool has_neg = false, has_pos = false;
   Int128 sum = 0;

@@ -93,64 +93,114 @@ constexpr std::array<Standard, 6> kStandard = {{
     {Kind::year, 365.0L, 12, 1, 1},
 }};
 
-bool is_month_end(Date d) noexcept {
-  return static_cast<unsigned>(d.day()) == core::days_in_month(static_cast<int>(d.year()), static_cast<unsigned>(d.month()));
+// A date unpacked once into integers.
+struct Ymd {
+  int y, m, d;
+};
+[[gnu::always_inline]] inline Ymd unpack(Date date) noexcept {
+  return {static_cast<int>(date.year()), static_cast<int>(static_cast<unsigned>(date.month())),
+          static_cast<int>(static_cast<unsigned>(date.day()))};
+}
+[[gnu::always_inline]] inline int dim(int y, int m) noexcept {
+  return static_cast<int>(core::days_in_month(y, static_cast<unsigned>(m)));
+}
+[[gnu::always_inline]] inline bool same_day(const Ymd& a, const Ymd& b) noexcept {
+  return a.y == b.y && a.m == b.m && a.d == b.d;
+}
+[[gnu::always_inline]] inline int key(const Ymd& a) noexcept { return (a.y * 16 + a.m) * 32 + a.d; }
+// `months` calendar months after a, its day clamped to the month's length.
+[[gnu::always_inline]] inline Ymd plus_months(const Ymd& a, int months) noexcept {
+  const int total = a.y * 12 + a.m - 1 + months;
+  const int y = total / 12;  // dates are 1900–2999: total > 0
+  const int m = total - y * 12 + 1;
+  return {y, m, std::min(a.d, dim(y, m))};
 }
 
-// b is exactly m calendar months after a (a month-end date stands for any later payment day).
-bool exact_months(Date a, Date b, int m) noexcept {
-  if (core::add_months(a, m) == b) return true;
-  return is_month_end(a) && b.day() >= a.day() && core::add_months(a, m, static_cast<unsigned>(b.day())) == b;
+// Days from a to b (a ≤ b), from the fields when both fall in one month or in adjacent months.
+[[gnu::always_inline]] inline int days_from_to(const Ymd& a, const Ymd& b) noexcept {
+  if (a.y == b.y && a.m == b.m) return b.d - a.d;
+  if ((a.y == b.y && b.m == a.m + 1) || (b.y == a.y + 1 && a.m == 12 && b.m == 1)) return dim(a.y, a.m) - a.d + b.d;
+  return core::day_number(core::make_date(b.y, static_cast<unsigned>(b.m), static_cast<unsigned>(b.d))) -
+         core::day_number(core::make_date(a.y, static_cast<unsigned>(a.m), static_cast<unsigned>(a.d)));
 }
 
-std::size_t classify(Date a, Date b) noexcept {
-  const int m = core::whole_months_between(a, b);
-  for (std::size_t i = 0; i < kStandard.size(); ++i) {
-    if (kStandard[i].months != 0 && kStandard[i].months == m && exact_months(a, b, m)) return i;
+// The standard interval an interval from a to b counts as. Exactly k calendar months (1, 3, 6, 12):
+// b is a plus k months, or a is its month's last day and b is the same or a later day k months on.
+std::size_t classify(const Ymd& a, const Ymd& b) noexcept {
+  const int months = (b.y - a.y) * 12 + (b.m - a.m);
+  if (months == 1 || months == 3 || months == 6 || months == 12) {
+    if (b.d == std::min(a.d, dim(b.y, b.m)) || (a.d == dim(a.y, a.m) && b.d >= a.d)) {
+      for (std::size_t i = 2; i < kStandard.size(); ++i) {
+        if (kStandard[i].months == months) return i;
+      }
+    }
   }
-  const long double days = core::days_between(a, b);
-  std::size_t best = 0;
-  for (std::size_t i = 1; i < kStandard.size(); ++i) {
-    if (std::fabs(days - kStandard[i].days) < std::fabs(days - kStandard[best].days)) best = i;
-  }
-  return best;
+  // The nearest standard length, in twelfths of a day: 12, 84, 365, 1095, 2190, 4380; the midpoints
+  // between neighbours decide (a tie goes to the shorter).
+  const long twelfths = 12L * days_from_to(a, b);
+  if (twelfths <= (12 + 84) / 2) return 0;
+  if (twelfths * 2 <= 84 + 365) return 1;
+  if (twelfths <= (365 + 1095) / 2) return 2;
+  if (twelfths * 2 <= 1095 + 2190) return 3;
+  if (twelfths * 2 <= 2190 + 4380) return 4;
+  return 5;
 }
 
 struct Term {
   std::int64_t amount;
-  long double a;
+  std::int64_t e_num;  // e = e_num / e_den, e_den common to all flows
   int q;
-  std::int64_t e_num, e_den;
-  long double e;
+  std::uint32_t slot;  // index of e among the distinct e values (slot 0: e = 0)
+};
+
+// Distinct e values are few (a monthly schedule moved by holidays has a handful): an evaluation
+// divides once per distinct value, not once per flow.
+constexpr std::size_t kMaxSlots = 64;
+
+struct Flows {
+  std::vector<Term> terms;
+  std::vector<long double> slot_e;  // the distinct e values
+  bool slotted = true;              // every term's slot indexes slot_e
+  long double e_scale = 0;          // 1 / e_den, for terms without a slot
 };
 
 // f(i) = Σ a_k / ((1 + e_k i)(1 + i)^q_k) and its derivative, in long double.
-detail::ValueSlope npv(const std::vector<Term>& terms, long double i) noexcept {
+detail::ValueSlope npv(const Flows& fl, long double i) noexcept {
   const long double v = 1 / (1 + i);
-  long double pw = 1;
+  std::array<long double, kMaxSlots> inv, einv;  // 1 / (1 + e i) and e / (1 + e i) per distinct e
+  if (fl.slotted) {
+    for (std::size_t j = 0; j < fl.slot_e.size(); ++j) {
+      inv[j] = 1 / (1 + fl.slot_e[j] * i);
+      einv[j] = fl.slot_e[j] * inv[j];
+    }
+  }
+  long double pw = 1, qv = 0;  // (1 + i)^-q and q·v for the current q
   int q = 0;
   long double f = 0, df = 0;
-  for (const auto& t : terms) {
+  for (const auto& t : fl.terms) {
     while (q < t.q) {
       pw *= v;
+      qv += v;
       ++q;
     }
-    if (t.e_num == 0) {
-      const long double d = t.a * pw;
-      f += d;
-      df -= d * t.q * v;
+    long double in, ein;
+    if (fl.slotted) {
+      in = inv[t.slot];
+      ein = einv[t.slot];
     } else {
-      const long double denom = 1 + t.e * i;
-      const long double d = t.a * pw / denom;
-      f += d;
-      df -= d * (t.e / denom + t.q * v);
+      const long double e = static_cast<long double>(t.e_num) * fl.e_scale;
+      in = 1 / (1 + e * i);
+      ein = e * in;
     }
+    const long double d = static_cast<long double>(t.amount) * pw * in;
+    f += d;
+    df -= d * (ein + qv);
   }
   return {f, df};
 }
 
 // The sign of f at i = num / den, exactly enough (50 digits) to tell zero from non-zero.
-int npv_sign_exact(const std::vector<Term>& terms, Int128 num, Int128 den) {
+int npv_sign_exact(const std::vector<Term>& terms, std::int64_t e_den, Int128 num, Int128 den) {
   using D = core::Decimal50;
   const auto to_dec = [](Int128 v) {
     // |v| < 2^126: split into two int64 halves.
@@ -170,7 +220,7 @@ int npv_sign_exact(const std::vector<Term>& terms, Int128 num, Int128 den) {
       ++q;
     }
     D term = D(t.amount) * pw;
-    if (t.e_num != 0) term /= D(1) + D(t.e_num) * i / D(t.e_den);
+    if (t.e_num != 0) term /= D(1) + D(t.e_num) * i / D(e_den);
     f += term;
     magnitude += D(t.amount < 0 ? -t.amount : t.amount);
   }
@@ -184,7 +234,9 @@ int npv_sign_exact(const std::vector<Term>& terms, Int128 num, Int128 den) {
 Result<PskResult> compute_psk(std::span<const CashFlow> flows, PskRounding mode) {
   if (flows.size() < 2) return fail("ПСК needs at least two flows: the issue and a repayment");
   for (std::size_t k = 1; k < flows.size(); ++k) {
-    if (flows[k].date < flows[k - 1].date) return fail("flows are not in date order at " + core::format_date(flows[k].date));
+    if (core::date_key(flows[k].date) < core::date_key(flows[k - 1].date)) {
+      return fail("flows are not in date order at " + core::format_date(flows[k].date));
+    }
   }
   bool has_neg = false, has_pos = false;
   Int128 sum = 0;
@@ -202,64 +254,94 @@ Result<PskResult> compute_psk(std::span<const CashFlow> flows, PskRounding mode)
   res.psk_money = Money{static_cast<std::int64_t>(sum)};
   const Date issue = flows.front().date;
 
-  // Base period.
-  std::vector<Date> dates;
-  dates.reserve(flows.size());
-  for (const auto& f : flows) {
-    if (dates.empty() || dates.back() != f.date) dates.push_back(f.date);
-  }
-  if (dates.size() < 2) return fail("all flows are on one date");
+  // Base period, from the intervals between distinct dates.
+  std::vector<Ymd> ymd(flows.size());
+  for (std::size_t k = 0; k < flows.size(); ++k) ymd[k] = unpack(flows[k].date);
   std::size_t base = 0;
   int base_days = 0;  // for the term base period
-  if (dates.size() == 2) {
-    res.base_period.kind = Kind::term;
-    base_days = core::days_between(dates[0], dates[1]);
-    res.base_period.term_days = base_days;
-    res.chbp_num = 365;
-    res.chbp_den = base_days;
-  } else {
+  {
     std::array<int, kStandard.size()> count{};
-    for (std::size_t k = 1; k < dates.size(); ++k) ++count[classify(dates[k - 1], dates[k])];
-    const long double mean = static_cast<long double>(core::days_between(dates.front(), dates.back())) /
-                             static_cast<long double>(dates.size() - 1);
-    for (std::size_t i = 1; i < kStandard.size(); ++i) {
-      if (count[i] > count[base] ||
-          (count[i] == count[base] && std::fabs(kStandard[i].days - mean) < std::fabs(kStandard[base].days - mean))) {
-        base = i;
-      }
+    std::size_t distinct = 1, prev = 0;
+    for (std::size_t k = 1; k < ymd.size(); ++k) {
+      if (same_day(ymd[k], ymd[prev])) continue;
+      ++count[classify(ymd[prev], ymd[k])];
+      ++distinct;
+      prev = k;
     }
-    res.base_period.kind = kStandard[base].kind;
-    res.chbp_num = kStandard[base].chbp_num;
-    res.chbp_den = kStandard[base].chbp_den;
+    if (distinct < 2) return fail("all flows are on one date");
+    const int span = core::days_between(issue, flows.back().date);
+    if (distinct == 2) {
+      res.base_period.kind = Kind::term;
+      base_days = span;
+      res.base_period.term_days = base_days;
+      res.chbp_num = 365;
+      res.chbp_den = base_days;
+    } else {
+      const long double mean = static_cast<long double>(span) / static_cast<long double>(distinct - 1);
+      for (std::size_t i = 1; i < kStandard.size(); ++i) {
+        if (count[i] > count[base] ||
+            (count[i] == count[base] && std::fabs(kStandard[i].days - mean) < std::fabs(kStandard[base].days - mean))) {
+          base = i;
+        }
+      }
+      res.base_period.kind = kStandard[base].kind;
+      res.chbp_num = kStandard[base].chbp_num;
+      res.chbp_den = kStandard[base].chbp_den;
+    }
   }
   res.chbp = static_cast<long double>(res.chbp_num) / static_cast<long double>(res.chbp_den);
 
   // q_k and e_k.
-  std::vector<Term> terms;
-  terms.reserve(flows.size());
-  res.q.reserve(flows.size());
-  res.e.reserve(flows.size());
+  Flows fl;
+  fl.terms.resize(flows.size());
+  res.q.resize(flows.size());
+  res.e.resize(flows.size());
   const int base_months = res.base_period.kind == Kind::term ? 0 : kStandard[base].months;
   const int base_len_days = res.base_period.kind == Kind::term ? base_days : static_cast<int>(kStandard[base].days);
-  for (const auto& f : flows) {
-    Term t{f.amount.kopecks, static_cast<long double>(f.amount.kopecks), 0, 0, 1, 0};
+  const std::int64_t e_den = base_months > 0 ? std::int64_t{365} * base_months : base_len_days;
+  fl.e_scale = 1 / static_cast<long double>(e_den);
+  std::vector<std::int64_t> slot_num{0};  // e_num of each distinct e; slot 0 is e = 0
+  fl.slot_e.push_back(0);
+  const int issue_day = base_months > 0 ? 0 : core::day_number(issue);
+  // Month-based periods: the end of the q-th base period (anchor) and of the next, walked forward
+  // with the flows (which are in date order).
+  const Ymd start = ymd.front();
+  int q_now = 0;
+  Ymd anchor = start, next_anchor = base_months > 0 ? plus_months(start, base_months) : start;
+  int next_key = key(next_anchor);
+  for (std::size_t k = 0; k < flows.size(); ++k) {
+    Term& t = fl.terms[k];
+    t.amount = flows[k].amount.kopecks;
     if (base_months > 0) {
-      const int m = core::whole_months_between(issue, f.date);
-      t.q = m / base_months;
-      const int days = core::days_between(core::add_months(issue, t.q * base_months), f.date);
-      t.e_num = std::int64_t{days} * 12;
-      t.e_den = std::int64_t{365} * base_months;
+      while (key(ymd[k]) >= next_key) {
+        ++q_now;
+        anchor = next_anchor;
+        next_anchor = plus_months(start, (q_now + 1) * base_months);
+        next_key = key(next_anchor);
+      }
+      t.q = q_now;
+      // From the end of the q-th base period: less than one base period, usually within two months.
+      t.e_num = std::int64_t{days_from_to(anchor, ymd[k])} * 12;
     } else {
-      const int days = core::days_between(issue, f.date);
+      const int days = core::day_number(flows[k].date) - issue_day;
       t.q = days / base_len_days;
       t.e_num = days % base_len_days;
-      t.e_den = base_len_days;
     }
-    t.e = static_cast<long double>(t.e_num) / static_cast<long double>(t.e_den);
-    res.q.push_back(t.q);
-    res.e.push_back(t.e);
-    terms.push_back(t);
+    std::size_t j = 0;
+    while (j < slot_num.size() && slot_num[j] != t.e_num) ++j;
+    if (j == slot_num.size()) {
+      if (slot_num.size() < kMaxSlots) {
+        slot_num.push_back(t.e_num);
+        fl.slot_e.push_back(static_cast<long double>(t.e_num) / static_cast<long double>(e_den));
+      } else {
+        fl.slotted = false;  // too many distinct e: evaluations divide per flow
+      }
+    }
+    t.slot = static_cast<std::uint32_t>(j);
+    res.q[k] = t.q;
+    res.e[k] = j < fl.slot_e.size() ? fl.slot_e[j] : static_cast<long double>(t.e_num) / static_cast<long double>(e_den);
   }
+  const std::vector<Term>& terms = fl.terms;
 
   // The smallest positive root.
   if (sum == 0) {
@@ -272,7 +354,8 @@ Result<PskResult> compute_psk(std::span<const CashFlow> flows, PskRounding mode)
     for (std::size_t k = 0; k < terms.size();) {
       Int128 group = 0;
       std::size_t j = k;
-      while (j < terms.size() && terms[j].q == terms[k].q && terms[j].e_num * terms[k].e_den == terms[k].e_num * terms[j].e_den) {
+      // One base period for all flows, so e_den is common: equal (q, e_num) is an equal time.
+      while (j < terms.size() && terms[j].q == terms[k].q && terms[j].e_num == terms[k].e_num) {
         group += terms[j].amount;
         ++j;
       }
@@ -284,28 +367,39 @@ Result<PskResult> compute_psk(std::span<const CashFlow> flows, PskRounding mode)
       }
       k = j;
     }
-    const auto fn = [&](long double i) { return npv(terms, i); };
+    const auto fn = [&](long double i) { return npv(fl, i); };
     long double lo = 0, hi = 0, flo = static_cast<long double>(sum), guess = 0;
     bool found = false;
     if (changes == 1) {
       const int s_inf = at_infinity > 0 ? 1 : at_infinity < 0 ? -1 : 0;
       if (s_inf != 0 && s_inf != s0) {
-        long double weighted = 0;
-        for (const auto& t : terms) weighted += std::fabs(t.a) * (t.q + t.e);
-        guess = std::fabs(flo) / weighted * 2;
-        if (!(guess > 0) || !std::isfinite(guess)) guess = 0.01L;
-        hi = guess;
-        for (int n = 0; n < 80; ++n) {
-          const long double fh = fn(hi).f;
-          if ((fh > 0 ? 1 : fh < 0 ? -1 : 0) != s0) {
-            found = true;
-            guess = lo + (hi - lo) * (flo / (flo - fh));
-            break;
+        // First guess: the rate of a level annuity with the same totals and horizon, L = c·(1 − (1+i)^−T)/i
+        // (c = paid / T, T the time of the last payment in base periods) — the usual shape of a loan.
+        long double lent = 0, paid = 0, horizon = 0, weighted = 0;
+        for (std::size_t k = 0; k < terms.size(); ++k) {
+          const long double tt = static_cast<long double>(terms[k].q) + res.e[k];
+          const long double a = static_cast<long double>(terms[k].amount);
+          if (a < 0) {
+            lent -= a;
+          } else {
+            paid += a;
+            if (tt > horizon) horizon = tt;
           }
-          lo = hi;
-          flo = fh;
-          hi *= 4;
+          weighted += (a < 0 ? -a : a) * tt;
         }
+        guess = std::fabs(flo) / weighted * 2;  // simple interest, the fallback
+        if (s0 > 0 && horizon > 0 && paid > lent && lent > 0) {
+          const long double c = paid / horizon;
+          const auto annuity = [&](long double x) {
+            const long double g = std::pow(1 + x, -horizon);
+            return detail::ValueSlope{c * (1 - g) / x - lent, c * (horizon * g / (1 + x) * x - (1 - g)) / (x * x)};
+          };
+          const long double model = detail::root_right_of(annuity, 0, paid - lent, guess, 1e6L);
+          if (model > 0 && std::isfinite(model)) guess = model;
+        }
+        if (!(guess > 0) || !std::isfinite(guess)) guess = 0.01L;
+        res.i = detail::root_right_of(fn, 0, flo, guess, 1e30L);
+        found = std::isfinite(res.i);
       }
     } else {
       for (long double x = 1e-9L; x < 1e9L; x *= 1.25L) {
@@ -313,24 +407,23 @@ Result<PskResult> compute_psk(std::span<const CashFlow> flows, PskRounding mode)
         if ((fx > 0 ? 1 : fx < 0 ? -1 : 0) != s0) {
           hi = x;
           found = true;
-          guess = (lo + hi) / 2;
           break;
         }
         lo = x;
         flo = fx;
       }
+      if (found) res.i = detail::bracketed_root(fn, lo, hi, flo, (lo + hi) / 2);
     }
     if (!found) return fail("the ПСК equation has no positive root: the payments do not exceed the amount received");
-    res.i = detail::bracketed_root(fn, lo, hi, flo, guess);
   }
   res.psk_exact = res.i * res.chbp * 100;
 
   // Three decimals; a value within 1e-9 (relative) of a boundary is decided exactly.
   long double scaled = res.psk_exact * 1000;
   if (mode == PskRounding::half_up) scaled += 0.5L;
-  const long double fl = std::floor(scaled);
-  std::int64_t result = static_cast<std::int64_t>(fl);
-  const long double frac = scaled - fl;
+  const long double whole = std::floor(scaled);
+  std::int64_t result = static_cast<std::int64_t>(whole);
+  const long double frac = scaled - whole;
   const long double tol = 1e-9L * std::fmax(1.0L, std::fabs(scaled));
   const int s_left = sum > 0 ? 1 : -1;
   // Is the root at or above the boundary b (in thousandths of a percent, minus ½ for half-up)?
@@ -340,7 +433,7 @@ Result<PskResult> compute_psk(std::span<const CashFlow> flows, PskRounding mode)
     num *= res.chbp_den;
     const Int128 den = Int128{2000} * 100 * res.chbp_num;
     if (num <= 0) return true;
-    const int sg = npv_sign_exact(terms, num, den);
+    const int sg = npv_sign_exact(terms, e_den, num, den);
     return sg == 0 || sg == s_left;
   };
   if (sum != 0) {

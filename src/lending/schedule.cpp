@@ -81,8 +81,9 @@ Result<Money> annuity_payment(Money principal, Rate annual_rate, int months, Rou
   }
   if (annual_rate.micro_percent == 0) return Money{core::round_div(principal.kopecks, months, mode)};
   using core::Decimal;
-  // r = rate / 12 months / 100 % / 10^6 micro.
-  const Decimal r = Decimal(annual_rate.micro_percent) / Decimal(1'200'000'000LL);
+  // r = rate / 12 months / 100 % / 10^6 micro (times a constant: one decimal division fewer).
+  static const Decimal kPerMicroPercentMonth = Decimal(1) / Decimal(1'200'000'000LL);
+  const Decimal r = Decimal(annual_rate.micro_percent) * kPerMicroPercentMonth;
   Decimal base = r + 1;
   Decimal growth = 1;  // (1 + r)^months by squaring
   for (int e = months;;) {
@@ -106,7 +107,7 @@ constexpr std::int64_t kMicroPercentPerUnit = 100'000'000;  // 100 % × 10^6
 class Divider {
  public:
   explicit Divider(std::uint64_t d) noexcept : d_(d), inv_(~std::uint64_t{0} / d) {}
-  void divmod(std::uint64_t n, std::uint64_t& q, std::uint64_t& r) const noexcept {
+  [[gnu::always_inline]] void divmod(std::uint64_t n, std::uint64_t& q, std::uint64_t& r) const noexcept {
     q = static_cast<std::uint64_t>((static_cast<UInt128>(n) * inv_) >> 64);
     r = n - q * d_;
     while (r >= d_) {
@@ -118,6 +119,34 @@ class Divider {
 
  private:
   std::uint64_t d_, inv_;
+};
+
+// balance × annual rate / 12, rounded, exactly: one whole 30/360 month (the fast path).
+class MonthlyInterest {
+ public:
+  MonthlyInterest(Rate rate, Rounding mode) : mode_(mode), div_(1) {
+    const std::int64_t den = 12 * kMicroPercentPerUnit;
+    const std::int64_t g = std::gcd(rate.micro_percent, den);
+    mul_ = static_cast<std::uint64_t>(rate.micro_percent / g);
+    div_ = Divider(static_cast<std::uint64_t>(den / g));
+  }
+  // Sets `out` and returns true, or returns false when the product needs more than 64 bits (then
+  // the caller uses InterestCalc).
+  [[gnu::always_inline]] bool of(Money balance, Money& out) const noexcept {
+    std::uint64_t n = static_cast<std::uint64_t>(balance.kopecks);
+    if (mul_ != 1 && __builtin_mul_overflow(n, mul_, &n)) return false;
+    std::uint64_t q, r;
+    div_.divmod(n, q, r);
+    const std::uint64_t rest = div_.d() - r;
+    if (r > rest || (r == rest && (mode_ == Rounding::half_up || (q & 1) != 0))) ++q;
+    out = Money{static_cast<std::int64_t>(q)};
+    return true;
+  }
+
+ private:
+  Rounding mode_;
+  std::uint64_t mul_ = 0;
+  Divider div_;
 };
 
 // balance × annual rate × year fraction, rounded, exactly. The year fraction is num / base with base
@@ -136,9 +165,12 @@ class InterestCalc {
   // The denominator of the year fractions: 360, 365 or 365·366.
   std::int64_t base() const noexcept { return base_; }
 
-  // The interest, or std::nullopt when it leaves the int64 range.
-  std::optional<Money> of(Money balance, std::int64_t num) const noexcept {
-    if (mul_ == 0 || num <= 0 || balance.kopecks <= 0) return Money{0};
+  // Sets `out` to the interest and returns true, or returns false when it leaves the int64 range.
+  [[gnu::always_inline]] bool of(Money balance, std::int64_t num, Money& out) const noexcept {
+    if (mul_ == 0 || num <= 0 || balance.kopecks <= 0) {
+      out = Money{0};
+      return true;
+    }
     std::uint64_t p1, p2;
     if (!__builtin_mul_overflow(static_cast<std::uint64_t>(balance.kopecks), static_cast<std::uint64_t>(mul_), &p1) &&
         !__builtin_mul_overflow(p1, static_cast<std::uint64_t>(num), &p2)) {
@@ -146,12 +178,14 @@ class InterestCalc {
       div_.divmod(p2, q, r);
       const std::uint64_t rest = div_.d() - r;
       if (r > rest || (r == rest && (mode_ == Rounding::half_up || (q & 1) != 0))) ++q;
-      return Money{static_cast<std::int64_t>(q)};
+      out = Money{static_cast<std::int64_t>(q)};
+      return true;
     }
     const Int128 n = static_cast<Int128>(balance.kopecks) * mul_ * num;
     const Int128 q = core::round_div(n, static_cast<Int128>(div_.d()), mode_);
-    if (q > std::numeric_limits<std::int64_t>::max()) return std::nullopt;
-    return Money{static_cast<std::int64_t>(q)};
+    if (q > std::numeric_limits<std::int64_t>::max()) return false;
+    out = Money{static_cast<std::int64_t>(q)};
+    return true;
   }
 
  private:
@@ -162,11 +196,12 @@ class InterestCalc {
 };
 
 // The numerator of the year fraction from `from` to `to` over InterestCalc's base.
-std::int64_t fraction_num(DayCount dc, Date from, Date to, bool whole_month) noexcept {
+inline std::int64_t fraction_num(DayCount dc, Date from, Date to, bool whole_month) noexcept {
+  if (dc == DayCount::thirty_360 && whole_month) return 30;  // a whole scheduled month (to > from by construction)
   if (to <= from) return 0;
   switch (dc) {
     case DayCount::thirty_360:
-      return whole_month ? 30 : std::max(0, core::days360(from, to));
+      return std::max(0, core::days360(from, to));
     case DayCount::actual_365:
       return core::days_between(from, to);
     case DayCount::actual_actual: {
@@ -233,7 +268,7 @@ Result<Outcome> generate(const LoanTerms& t, const Calendar& cal, std::optional<
   const auto scheduled = [&](int k) { return k == 1 ? first : core::add_months(first, k - 1, pay_day); };
   const auto accrual_end_of = [&](int k) {
     const Date sd = scheduled(k);
-    return thirty ? sd : cal.adjust(sd, t.business_days);
+    return (thirty || t.business_days == BusinessDay::none) ? sd : cal.adjust(sd, t.business_days);
   };
   // Year-fraction numerators of every period (index 1..n), computed only when a level payment must
   // follow uneven periods.
@@ -297,26 +332,32 @@ Result<Outcome> generate(const LoanTerms& t, const Calendar& cal, std::optional<
   std::size_t next_early = 0;
   int row_n = 0;
   bool closed = false;
-  Int128 total_interest = 0;
-  Int128 total_fees = t.fee_at_issue.kopecks;
-  Int128 total_paid = t.fee_at_issue.kopecks;
+  std::int64_t total_interest = 0;
+  std::int64_t total_fees = t.fee_at_issue.kopecks;
+  std::int64_t total_paid = t.fee_at_issue.kopecks;
   std::optional<Money> first_amortising;
 
   // Interest from the anchor to `to`, not beyond `limit` under 30/360 (interest keeps to the
   // scheduled dates there); 0 when `to` is not after the anchor.
   const auto accrued_to = [&](Date to, Date limit) -> std::optional<Money> {
     const Date end = (thirty && limit < to) ? limit : to;
-    return ic.of(balance, fraction_num(t.day_count, anchor, end, false));
+    Money m;
+    if (!ic.of(balance, fraction_num(t.day_count, anchor, end, false), m)) return std::nullopt;
+    return m;
   };
-  const auto push = [&](Date date, Money principal, Money interest, Money fee, RowKind kind) -> std::optional<core::Error> {
-    const auto payment = to_money(Int128{principal.kopecks} + interest.kopecks + fee.kopecks);
-    if (!payment) return too_large();
+  const auto push = [&](Date date, Money principal, Money interest, Money fee, RowKind kind)
+                        __attribute__((always_inline)) -> bool {
+    std::int64_t payment;
+    if (__builtin_add_overflow(principal.kopecks, interest.kopecks, &payment) ||
+        __builtin_add_overflow(payment, fee.kopecks, &payment) ||
+        __builtin_add_overflow(total_interest, interest.kopecks, &total_interest) ||
+        __builtin_add_overflow(total_fees, fee.kopecks, &total_fees) ||
+        __builtin_add_overflow(total_paid, payment, &total_paid)) {
+      return false;
+    }
     balance -= principal;
-    total_interest += interest.kopecks;
-    total_fees += fee.kopecks;
-    total_paid += payment->kopecks;
-    s.rows.push_back(ScheduleRow{++row_n, date, *payment, interest, principal, fee, balance, kind});
-    return std::nullopt;
+    s.rows.push_back(ScheduleRow{++row_n, date, Money{payment}, interest, principal, fee, balance, kind});
+    return true;
   };
   // Applies early repayment `er`, accruing up to `limit` (the current period's accrual end); `next_k`
   // is the number of the next regular payment.
@@ -331,7 +372,7 @@ Result<Outcome> generate(const LoanTerms& t, const Calendar& cal, std::optional<
     if (er.amount.kopecks <= accrued->kopecks) {
       return core::Error{when + " does not exceed the interest accrued, " + core::format_money(*accrued)};
     }
-    if (auto e = push(er.date, er.amount - *accrued, *accrued, Money{0}, RowKind::early)) return e;
+    if (!push(er.date, er.amount - *accrued, *accrued, Money{0}, RowKind::early)) return too_large();
     const Date end = (thirty && limit < er.date) ? limit : er.date;
     if (end > anchor) {  // on a payment date nothing accrued and the next period stays whole
       anchor = end;
@@ -350,20 +391,90 @@ Result<Outcome> generate(const LoanTerms& t, const Calendar& cal, std::optional<
     return std::nullopt;
   };
 
+  // The principal part of regular payment k with the period's interest.
+  const auto principal_for = [&](int k, Money interest) __attribute__((always_inline)) {
+    if (k <= grace) return Money{0};
+    if (k == n_payments) return balance;
+    if (t.method == Method::annuity) {
+      if (Int128{level.kopecks} >= Int128{balance.kopecks} + interest.kopecks) return balance;
+      return Money{std::max<std::int64_t>(0, level.kopecks - interest.kopecks)};
+    }
+    return std::min(level, balance);
+  };
+
+  if (thirty && t.business_days == BusinessDay::none && t.early.empty() && !stop) {
+    // The common case (the defaults): whole months after the first period, dates never moved, no
+    // early repayment. Same rules as the general loop below, on month numbers instead of Date values.
+    const MonthlyInterest monthly(t.annual_rate, t.rounding);
+    const std::int64_t fee = t.monthly_fee.kopecks;
+    // principal + interest + fee stays in range while interest ≤ this (principal ≤ the loan).
+    const std::int64_t interest_limit = std::numeric_limits<std::int64_t>::max() - t.principal.kopecks - fee;
+    const bool annuity = t.method == Method::annuity;
+    const std::int64_t lvl = level.kopecks;
+    // Loop state in locals (not captured by the lambdas above) so that it stays in registers.
+    std::int64_t bal = balance.kopecks, interest_sum = 0;
+    int y = static_cast<int>(first.year());
+    unsigned m = static_cast<unsigned>(first.month());
+    std::int64_t num = fraction_num(t.day_count, t.issue_date, first, first_whole);
+    int rows = 0;
+    s.rows.resize(static_cast<std::size_t>(n_payments));  // written in place; cut back if repaid early
+    ScheduleRow* const out_rows = s.rows.data();
+    for (int k = 1; k <= n_payments; ++k) {
+      const unsigned dim = core::days_in_month(y, m);
+      Money interest_m;
+      if ((num != 30 || !monthly.of(Money{bal}, interest_m)) && !ic.of(Money{bal}, num, interest_m)) return too_large();
+      const std::int64_t interest = interest_m.kopecks;
+      num = 30;
+      if (interest > interest_limit || __builtin_add_overflow(interest_sum, interest, &interest_sum)) return too_large();
+      std::int64_t principal;
+      if (k <= grace) principal = 0;
+      else if (k == n_payments || (annuity && lvl >= bal + interest)) principal = bal;
+      else if (annuity) principal = std::max<std::int64_t>(0, lvl - interest);
+      else principal = std::min(lvl, bal);
+      bal -= principal;
+      out_rows[rows] = ScheduleRow{rows + 1, core::make_date(y, m, pay_day < dim ? pay_day : dim),
+                                   Money{principal + interest + fee}, Money{interest}, Money{principal}, Money{fee},
+                                   Money{bal}, RowKind::regular};
+      ++rows;
+      if (bal == 0) break;
+      if (++m > 12) {
+        m = 1;
+        ++y;
+      }
+    }
+    s.rows.resize(static_cast<std::size_t>(rows));
+    balance = Money{bal};
+    total_interest = interest_sum;
+    // Totals: the principals add up to the loan; fees are one per row.
+    std::int64_t fees;
+    if (__builtin_mul_overflow(fee, static_cast<std::int64_t>(rows), &fees) ||
+        __builtin_add_overflow(total_fees, fees, &total_fees) ||
+        __builtin_add_overflow(total_paid, t.principal.kopecks, &total_paid) ||
+        __builtin_add_overflow(total_paid, total_interest, &total_paid) ||
+        __builtin_add_overflow(total_paid, fees, &total_paid)) {
+      return too_large();
+    }
+    if (static_cast<int>(s.rows.size()) > grace) first_amortising = s.rows[static_cast<std::size_t>(grace)].payment;
+    closed = true;
+  }
+
   for (int k = 1; k <= n_payments && !closed; ++k) {
     const Date sched = scheduled(k);
-    const Date real = cal.adjust(sched, t.business_days);
-    if (t.business_days != BusinessDay::none &&
-        (!cal.is_official(static_cast<int>(sched.year())) || !cal.is_official(static_cast<int>(real.year())))) {
-      s.provisional_calendar = true;
+    Date real = sched;
+    if (t.business_days != BusinessDay::none) {
+      real = cal.adjust(sched, t.business_days);
+      if (!cal.is_official(static_cast<int>(sched.year())) || !cal.is_official(static_cast<int>(real.year()))) {
+        s.provisional_calendar = true;
+      }
     }
-    if (real <= prev_real) {
+    if (core::date_key(real) <= core::date_key(prev_real)) {
       return fail("payment " + std::to_string(k) + " moves to " + core::format_date(real) +
                   ", not after the previous payment date; use another business-day convention");
     }
     const Date accrual_end = thirty ? sched : real;
 
-    while (next_early < t.early.size() && t.early[next_early].date < real && !(stop && *stop <= t.early[next_early].date)) {
+    while (next_early < t.early.size() && core::date_key(t.early[next_early].date) < core::date_key(real) &&
+           !(stop && *stop <= t.early[next_early].date)) {
       if (auto e = apply_early(t.early[next_early], accrual_end, k)) return *e;
       ++next_early;
       if (closed) break;
@@ -371,10 +482,11 @@ Result<Outcome> generate(const LoanTerms& t, const Calendar& cal, std::optional<
     if (closed) break;
 
     const bool whole = thirty && anchor_whole;
-    if (stop && *stop <= real) {
+    if (stop && core::date_key(*stop) <= core::date_key(real)) {
       std::optional<Money> interest;
       if (*stop == real || (thirty && *stop >= sched)) {
-        interest = ic.of(balance, fraction_num(t.day_count, anchor, accrual_end, whole));
+        Money m;
+        if (ic.of(balance, fraction_num(t.day_count, anchor, accrual_end, whole), m)) interest = m;
       } else {
         interest = accrued_to(*stop, accrual_end);
       }
@@ -383,27 +495,17 @@ Result<Outcome> generate(const LoanTerms& t, const Calendar& cal, std::optional<
       return out;
     }
 
-    const auto interest = ic.of(balance, fraction_num(t.day_count, anchor, accrual_end, whole));
-    if (!interest) return too_large();
-    Money principal{0};
-    if (k <= grace) {
-      principal = Money{0};
-    } else if (k == n_payments) {
-      principal = balance;
-    } else if (t.method == Method::annuity) {
-      if (Int128{level.kopecks} >= Int128{balance.kopecks} + interest->kopecks) principal = balance;
-      else principal = Money{std::max<std::int64_t>(0, level.kopecks - interest->kopecks)};
-    } else {
-      principal = std::min(level, balance);
-    }
-    if (auto e = push(real, principal, *interest, t.monthly_fee, RowKind::regular)) return *e;
+    Money interest;
+    if (!ic.of(balance, fraction_num(t.day_count, anchor, accrual_end, whole), interest)) return too_large();
+    const Money principal = principal_for(k, interest);
+    if (!push(real, principal, interest, t.monthly_fee, RowKind::regular)) return too_large();
     if (k > grace && !first_amortising) first_amortising = s.rows.back().payment;
     anchor = accrual_end;
     anchor_whole = true;
     prev_real = real;
     if (balance.kopecks == 0) closed = true;
 
-    while (!closed && next_early < t.early.size() && t.early[next_early].date == real) {
+    while (!closed && next_early < t.early.size() && core::date_key(t.early[next_early].date) == core::date_key(real)) {
       if (auto e = apply_early(t.early[next_early], accrual_end, k + 1)) return *e;
       ++next_early;
     }
@@ -423,11 +525,9 @@ Result<Outcome> generate(const LoanTerms& t, const Calendar& cal, std::optional<
   } else {
     s.payment = first_amortising.value_or(s.rows.front().payment);
   }
-  const auto ti = to_money(total_interest), tf = to_money(total_fees), tp = to_money(total_paid);
-  if (!ti || !tf || !tp) return too_large();
-  s.total_interest = *ti;
-  s.total_fees = *tf;
-  s.total_paid = *tp;
+  s.total_interest = Money{total_interest};
+  s.total_fees = Money{total_fees};
+  s.total_paid = Money{total_paid};
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -154,6 +155,28 @@ TEST(Psk, SeveralSignChangesGiveTheSmallestPositiveRoot) {
     npv += f[k].amount.kopecks / ((1 + r->e[k] * r->i) * std::pow(1 + r->i, r->q[k]));
   }
   EXPECT_NEAR(static_cast<double>(npv), 0.0, 1e-6);
+}
+
+TEST(Psk, ManyDistinctFractionsOfABasePeriod) {
+  // Payments every 95 days count as quarters; their remainders after whole quarters take more than
+  // 64 distinct values, so the evaluation divides per flow rather than per distinct e.
+  std::vector<CashFlow> f{{make_date(2024, 1, 10), Money{-100000000}}};
+  for (int k = 1; k <= 90; ++k) f.push_back({sdelka::core::add_days(make_date(2024, 1, 10), 95 * k), Money{1500000}});
+  const auto r = compute_psk(f);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->base_period.name(), "quarter");
+  std::vector<long double> distinct(r->e.begin(), r->e.end());
+  std::sort(distinct.begin(), distinct.end());
+  EXPECT_GT(std::unique(distinct.begin(), distinct.end()) - distinct.begin(), 64);
+  long double npv = 0, scale = 0;
+  for (std::size_t k = 0; k < f.size(); ++k) {
+    EXPECT_EQ(r->q[k], sdelka::core::whole_months_between(f[0].date, f[k].date) / 3) << k;
+    EXPECT_GE(r->e[k], 0);
+    EXPECT_LT(r->e[k], 1.02L);
+    npv += f[k].amount.kopecks / ((1 + r->e[k] * r->i) * std::pow(1 + r->i, r->q[k]));
+    scale += std::fabs(static_cast<long double>(f[k].amount.kopecks));
+  }
+  EXPECT_LT(std::fabs(static_cast<double>(npv / scale)), 1e-15);
 }
 
 TEST(Psk, ZeroCostIsZero) {
