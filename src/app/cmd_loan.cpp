@@ -86,7 +86,8 @@ std::string read_file(const std::string& path, std::string_view what) {
 
 // "date,amount" lines; blank lines and a "date,amount" header are skipped; dates must not go back.
 std::vector<lending::CashFlow> read_flows(const std::string& path) {
-  const std::string text = read_file(path, "flows file");
+  std::string text = read_file(path, "flows file");
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte-order mark (Excel's CSV)
   std::vector<lending::CashFlow> flows;
   std::istringstream lines(text);
   std::string line;

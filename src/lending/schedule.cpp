@@ -468,8 +468,8 @@ Result<Outcome> generate(const LoanTerms& t, const Calendar& cal, std::optional<
       }
     }
     if (core::date_key(real) <= core::date_key(prev_real)) {
-      return fail("payment " + std::to_string(k) + " moves to " + core::format_date(real) +
-                  ", not after the previous payment date; use another business-day convention");
+      return fail("payment " + std::to_string(k) + " moves to " + core::format_date(real) + ", not after the " +
+                  (k == 1 ? "issue date" : "previous payment date") + "; use another business-day convention");
     }
     const Date accrual_end = thirty ? sched : real;
 

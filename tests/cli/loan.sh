@@ -96,7 +96,7 @@ date,amount
 2025-01-15,8884.85
 CSV
 printf '2024-01-15,-10000\r\n\r\n2024-02-14,13000\r\n' >"$TMP/p05.csv"
-printf '1994-01-01,-1000\n1995-07-01,1200\n' >"$TMP/e1.csv"
+printf '\xef\xbb\xbf1994-01-01,-1000\n1995-07-01,1200\n' >"$TMP/e1.csv"  # with a byte-order mark, as Excel saves it
 printf '1994-01-01,-1000\n1994-04-01,272\n1994-07-01,272\n1995-01-01,544\n' >"$TMP/e4.csv"
 expect "psk: P01" '{"psk_percent":"12.000","psk_exact":"11.99997364","base_period":"month","chbp":"12"}' -- loan psk --flows "$TMP/p01.csv"
 expect "psk: P01 truncated" '{"psk_percent":"11.999","psk_exact":"11.99997364","base_period":"month","chbp":"12"}' -- loan psk --flows "$TMP/p01.csv" --psk-rounding truncate

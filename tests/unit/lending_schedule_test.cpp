@@ -167,6 +167,11 @@ TEST(Schedule, BusinessDayMovesAndInterestFollowsRealDatesOnlyWhenDayBased) {
   EXPECT_TRUE(build(t).provisional_calendar);
   t.business_days = BusinessDay::none;
   EXPECT_FALSE(build(t).provisional_calendar);
+  // Preceding from a first payment the day after issue, on a day off, lands on the issue date.
+  t.issue_date = make_date(2024, 6, 11);
+  t.first_payment = make_date(2024, 6, 12);
+  t.business_days = BusinessDay::preceding;
+  EXPECT_EQ(error_of(t), "payment 1 moves to 2024-06-11, not after the issue date; use another business-day convention");
 }
 
 TEST(Schedule, EarlyRepaymentReducesTerm) {
