@@ -26,6 +26,7 @@ std::string finish_config(Config& c) {
     if (!c.behind_https) c.behind_https = t["server"]["behind_https"].value_or(false);
     if (!c.no_access_log) c.no_access_log = !t["log"]["access_log"].value_or(true);
     if (c.log_level.empty()) c.log_level = t["log"]["level"].value_or(std::string());
+    if (c.files_dir.empty()) c.files_dir = t["server"]["files"].value_or(std::string());
   }
   if (c.db.empty()) c.db = "sqlite:data/sdelka.db";
   if (c.listen.empty()) c.listen = "127.0.0.1:8080";
@@ -35,6 +36,7 @@ std::string finish_config(Config& c) {
   if (c.idle_timeout <= 0) c.idle_timeout = 60;
   if (c.header_timeout <= 0) c.header_timeout = 10;
   if (c.log_level.empty()) c.log_level = "info";
+  if (c.files_dir.empty()) c.files_dir = "data/files";
   if (c.workers > 256) return "workers must be at most 256";
   return "";
 }

@@ -147,7 +147,9 @@ int cmd_serve(Config c) {
     so.io_threads = c.io_threads;
     so.idle_timeout = std::chrono::seconds(c.idle_timeout);
     so.header_timeout = std::chrono::seconds(c.header_timeout);
-    so.max_body = std::max<std::size_t>(static_cast<std::size_t>(c.body_limit), 64u << 20);
+    // The parser's hard cap; each route has its own limit (1 MiB by default → 413), the import
+    // upload 256 MiB.
+    so.max_body = std::max<std::size_t>(static_cast<std::size_t>(c.body_limit), 256u << 20);
     std::unique_ptr<store::Database> db;
     try {
       db = open_db(c, c.workers + 2);
@@ -160,7 +162,9 @@ int cmd_serve(Config c) {
     wo.behind_https = c.behind_https;
     wo.access_log = !c.no_access_log;
     wo.body_limit = static_cast<std::size_t>(c.body_limit);
+    wo.files_dir = c.files_dir;
     web::App app(*db, wo);
+    app.imports().start();
     int rc = http::run_server(
         so, [&app](http::Request& r) { return app.handle(r); },
         [&](std::uint16_t port) {
@@ -169,6 +173,7 @@ int cmd_serve(Config c) {
                            .dump());
           std::cout << "Sdelka is serving http://" << so.host << ":" << port << "/" << std::endl;
         });
+    app.imports().stop();
     spdlog::info(nlohmann::json{{"event", "stopped"}}.dump());
     return rc;
   }();

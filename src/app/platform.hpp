@@ -20,7 +20,8 @@ struct Config {
   bool no_access_log = false; // --no-access-log / [log] access_log = false
   std::string log_level;    // --log-level / SDELKA_LOG_LEVEL / [log] level; default info
   bool demo = true;         // load demo data into a new database (--no-demo)
-  long long demo_clients = 300;  // demo companies (and 5/3 as many persons) with the demo data
+  long long demo_clients = 300;
+  std::string files_dir;    // --files / SDELKA_FILES / [server] files; default data/files  // demo companies (and 5/3 as many persons) with the demo data
 };
 
 // Fills unset fields from the TOML file (when given) and defaults. Returns "" or an error.

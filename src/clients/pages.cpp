@@ -257,6 +257,10 @@ void register_clients_pages(App& app) {
           d.emplace("segments", options(lang, "segment.", clients::kSegments, req.query("segment").value_or("")));
           d.emplace("sources", options(lang, "source.", clients::kSources, req.query("source").value_or("")));
           d.emplace("sort_name", req.query("sort").value_or("") == "name");
+          std::string qs;
+          for (auto& [k, v] : req.query_all())
+            if (k != "after") qs += http::url_encode(k) + "=" + http::url_encode(v) + "&";
+          d.emplace("query_string", qs);
           // htmx asks for the rows only (search as you type).
           if (req.header("hx-target").value_or("") == "company-results")
             return Response::html(200, fragment(req, "company_rows", d));

@@ -266,7 +266,7 @@ std::vector<Candidate> ClientsService::candidates(Tx& tx, const Principal& p, co
                                                   const std::optional<std::string>& inn,
                                                   const std::optional<std::string>& ogrn, const std::vector<Phone>& phones,
                                                   const std::vector<Email>& emails, const std::string& name_key,
-                                                  std::optional<std::int64_t> exclude) {
+                                                  std::optional<std::int64_t> exclude, bool similar) {
   std::map<std::int64_t, Candidate> found;
   auto add = [&](std::int64_t id, const std::string& reason, int score) {
     if (exclude && id == *exclude) return;
@@ -287,10 +287,10 @@ std::vector<Candidate> ClientsService::candidates(Tx& tx, const Principal& p, co
   for (const auto& em : emails)
     for (auto id : repo::ids_by_email(tx, type, em.email)) add(id, "email", 80);
   if (!name_key.empty()) {
-    for (auto& [id, key] : repo::name_neighbours(tx, type, name_key, 50)) {
-      if (key == name_key) add(id, "name", 70);
-      else if (core::ru::similarity(key, name_key) >= 0.8) add(id, "similar_name", 50);
-    }
+    for (auto id : repo::ids_by(tx, type, "name_key", name_key)) add(id, "name", 70);
+    if (similar)
+      for (auto& [id, key] : repo::name_neighbours(tx, type, name_key, 50))
+        if (key != name_key && core::ru::similarity(key, name_key) >= 0.8) add(id, "similar_name", 50);
   }
   std::vector<Candidate> out;
   for (auto& [id, c] : found) {
@@ -319,8 +319,9 @@ std::vector<Candidate> ClientsService::candidates(Tx& tx, const Principal& p, co
 }
 
 std::vector<Candidate> ClientsService::candidates_tx(Tx& tx, const Principal& p, const Company& c,
-                                                     std::optional<std::int64_t> exclude) {
-  return candidates(tx, p, "company", c.inn, c.ogrn, c.phones, c.emails, core::ru::company_name_key(c.name), exclude);
+                                                     std::optional<std::int64_t> exclude, bool similar) {
+  return candidates(tx, p, "company", c.inn, c.ogrn, c.phones, c.emails, core::ru::company_name_key(c.name), exclude,
+                    similar);
 }
 
 std::vector<Candidate> ClientsService::company_candidates(const Principal& p, const CompanyInput& in,

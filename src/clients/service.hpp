@@ -102,8 +102,9 @@ class ClientsService {
 
   // In-transaction pieces used by import: duplicate candidates of a validated company, and
   // inserting/updating one with its audit record. They do not check the policy.
+  // similar: also look for similar (not equal) names — costly; import leaves it out.
   std::vector<Candidate> candidates_tx(store::Tx& tx, const auth::Principal& p, const Company& c,
-                                       std::optional<std::int64_t> exclude);
+                                       std::optional<std::int64_t> exclude, bool similar = true);
   std::int64_t insert_company_tx(store::Tx& tx, const auth::Principal& p, Company& c);
   bool update_company_tx(store::Tx& tx, const auth::Principal& p, const Company& before, Company& after);
 
@@ -111,7 +112,8 @@ class ClientsService {
   std::vector<Candidate> candidates(store::Tx& tx, const auth::Principal& p, const std::string& type,
                                     const std::optional<std::string>& inn, const std::optional<std::string>& ogrn,
                                     const std::vector<Phone>& phones, const std::vector<Email>& emails,
-                                    const std::string& name_key, std::optional<std::int64_t> exclude);
+                                    const std::string& name_key, std::optional<std::int64_t> exclude,
+                                    bool similar = true);
   store::Database& db_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <thread>
 
 #include "audit/audit.hpp"
 #include "auth/policy.hpp"
@@ -217,6 +218,8 @@ ImportResult import_companies(ClientsService& svc, store::Database& db, const au
   }
   const std::string& lang = p.lang;
   auto& counts = res.counts;
+  counts = opts.resume;
+  std::int64_t line_no = 0;  // data rows read in this run
   std::vector<std::string> row;
   bool more = true;
   while (more) {
@@ -229,8 +232,9 @@ ImportResult import_companies(ClientsService& svc, store::Database& db, const au
     };
     std::vector<Item> batch;
     while (batch.size() < opts.batch && (more = reader->next(row))) {
-      ++counts.rows;
-      if (counts.rows <= opts.resume_after_rows) continue;
+      ++line_no;
+      if (line_no <= opts.resume.rows) continue;
+      counts.rows = line_no;
       Item it{static_cast<std::int64_t>(reader->row_number()), row, {}, {}};
       auto in = row_input(row, res.mapping, lang, it.errs);
       it.company.owner_id = p.user_id == 0 ? std::nullopt : std::optional<std::int64_t>(p.user_id);
@@ -252,7 +256,7 @@ ImportResult import_companies(ClientsService& svc, store::Database& db, const au
         }
         tx.exec("SAVEPOINT import_row");
         try {
-          auto cands = svc.candidates_tx(tx, p, it.company, std::nullopt);
+          auto cands = svc.candidates_tx(tx, p, it.company, std::nullopt, /*similar=*/false);
           cands.erase(std::remove_if(cands.begin(), cands.end(), [](const Candidate& c) { return !strong(c); }),
                       cands.end());
           if (!cands.empty() && opts.on_duplicate == "skip") {
@@ -295,6 +299,14 @@ ImportResult import_companies(ClientsService& svc, store::Database& db, const au
           rejected_now.emplace_back(it.line, e.what());
         }
       }
+      if (opts.in_batch_tx) {
+        ImportCounts now = counts;
+        now.imported += delta.imported;
+        now.updated += delta.updated;
+        now.skipped += delta.skipped;
+        now.rejected += delta.rejected;
+        opts.in_batch_tx(tx, now, reader->progress());
+      }
     });
     counts.imported += delta.imported;
     counts.updated += delta.updated;
@@ -311,6 +323,7 @@ ImportResult import_companies(ClientsService& svc, store::Database& db, const au
         }
       }
     }
+    if (opts.pause.count() > 0) std::this_thread::sleep_for(opts.pause);
     if (opts.on_progress && !opts.on_progress(counts, reader->progress())) {
       res.stopped = true;
       break;

@@ -5,6 +5,7 @@
 // with their reason. Each row is saved whole or not at all (a savepoint per row); rows are
 // committed in batches, and the number of rows done is returned with every progress report so
 // that an interrupted job can resume after the last committed batch.
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -13,7 +14,7 @@
 #include "auth/model.hpp"
 #include "clients/repo.hpp"
 
-namespace sdelka::store { class Database; }
+namespace sdelka::store { class Database; class Tx; }
 
 namespace sdelka::clients {
 
@@ -30,8 +31,14 @@ struct ImportOptions {
   std::string on_duplicate = "skip";             // skip | update | create
   std::map<std::string, std::size_t> mapping;     // field → column; empty: from the header
   std::string report_path;                        // CSV of rejected rows ("" for none)
-  std::int64_t resume_after_rows = 0;             // rows already committed by an earlier run
+  ImportCounts resume;                            // counts of an interrupted run: rows ≤ resume.rows are skipped
   std::size_t batch = 1000;                       // rows per transaction
+  // Pause after each batch so that other writers (users of a running server) get the write lock
+  // between batches: SQLite's lock has no queue.
+  std::chrono::milliseconds pause{0};
+  // Called inside every batch's transaction with the counts so far, so that a job record
+  // updated there is exactly as far as the committed rows.
+  std::function<void(store::Tx&, const ImportCounts&, double progress)> in_batch_tx;
   // Called after every committed batch; return false to stop (the batch stays committed).
   std::function<bool(const ImportCounts&, double progress)> on_progress;
 };

@@ -125,7 +125,7 @@ std::string Metrics::render(const http::Router& router, const store::Database& d
 // ---------------------------------------------------------------- the app
 
 App::App(store::Database& db, WebOptions opts)
-    : db_(db), opts_(opts), auth_(db, opts.auth), staff_(db), clients_(db) {
+    : db_(db), opts_(opts), auth_(db, opts.auth), staff_(db), clients_(db), imports_(db, clients_, opts.files_dir) {
   register_ops(*this);
   register_auth_api(*this);
   register_auth_pages(*this);
@@ -133,6 +133,7 @@ App::App(store::Database& db, WebOptions opts)
   register_staff_pages(*this);
   register_audit_api(*this);
   register_audit_pages(*this);
+  register_transfer_routes(*this);  // before the {id} routes: /api/v1/companies/export
   register_clients_api(*this);
   register_clients_pages(*this);
   metrics_ = std::make_unique<Metrics>(router_.routes().size());

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "auth/service.hpp"
+#include "clients/jobs.hpp"
 #include "clients/service.hpp"
 #include "http/router.hpp"
 #include "staff/service.hpp"
@@ -19,6 +20,7 @@ struct WebOptions {
   bool behind_https = false;  // adds Secure to cookies
   bool access_log = true;     // one JSON log line per request
   std::size_t body_limit = 1 << 20;
+  std::string files_dir = "data/files";  // uploads and import reports
   auth::AuthOptions auth;
 };
 
@@ -51,6 +53,7 @@ class App {
   auth::AuthService& auth() { return auth_; }
   staff::StaffService& staff() { return staff_; }
   clients::ClientsService& clients() { return clients_; }
+  clients::ImportJobs& imports() { return imports_; }
   http::Router& router() { return router_; }
   const WebOptions& options() const { return opts_; }
   // Prometheus text of the request and pool metrics.
@@ -68,6 +71,7 @@ class App {
   auth::AuthService auth_;
   staff::StaffService staff_;
   clients::ClientsService clients_;
+  clients::ImportJobs imports_;
   http::Router router_;
   std::unique_ptr<Metrics> metrics_;
 };
@@ -82,6 +86,7 @@ void register_audit_api(App& app);
 void register_audit_pages(App& app);
 void register_clients_api(App& app);
 void register_clients_pages(App& app);
+void register_transfer_routes(App& app);
 
 // The OpenAPI 3.1 document served at /api/v1/openapi.json.
 const std::string& openapi_document();

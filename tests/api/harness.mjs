@@ -92,16 +92,19 @@ function freshDatabase(dir) {
 // Starts `sdelka serve` on a fresh database and waits until /healthz answers 200.
 // demo: also create the demo departments and users (the server's default on a new database).
 // args: more `sdelka serve` arguments (e.g. ['--workers', '2']).
-export async function startServer({ demo = true, args: extra = [] } = {}) {
+// reuse: a stopped server's {dir, db} to start again on the same data (the dir is then kept by
+// the first server's stop({ keep: true })).
+export async function startServer({ demo = true, args: extra = [], reuse = null } = {}) {
   if (!fs.existsSync(BINARY)) throw new Error(`${BINARY} not found: build it first (SDELKA_BUILD_DIR=${BUILD_DIR})`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdelka-api-'));
-  const db = freshDatabase(dir);
+  const dir = reuse ? reuse.dir : fs.mkdtempSync(path.join(os.tmpdir(), 'sdelka-api-'));
+  const db = reuse ? reuse.db : freshDatabase(dir);
   const logPath = path.join(dir, 'server.log');
   for (let attempt = 0; ; ++attempt) {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     // Demo users only: every test makes the clients it needs.
-    const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--no-access-log', '--demo-clients', '0'];
+    const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--no-access-log', '--demo-clients', '0',
+      '--files', path.join(dir, 'files')];
     if (!demo) args.push('--no-demo');
     args.push(...extra);
     const log = fs.openSync(logPath, 'a');
@@ -161,17 +164,18 @@ export async function startServer({ demo = true, args: extra = [] } = {}) {
       exited: () => exited,
       log: () => fs.readFileSync(logPath, 'utf8'),
       signal: (sig) => child.kill(sig),
-      // SIGTERM, wait for the exit (SIGKILL after 10 s), remove the temp directory.
-      async stop() {
+      // SIGTERM (or `signal`), wait for the exit (SIGKILL after 10 s), remove the temp directory
+      // unless keep is set (to start again on the same data with reuse).
+      async stop({ signal = 'SIGTERM', keep = false } = {}) {
         if (!exited) {
-          child.kill('SIGTERM');
+          child.kill(signal);
           const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
           await exit;
           clearTimeout(timer);
         }
         process.off('exit', killOnExit);
         live.delete(child);
-        fs.rmSync(dir, { recursive: true, force: true });
+        if (!keep) fs.rmSync(dir, { recursive: true, force: true });
         return exited;
       },
     };

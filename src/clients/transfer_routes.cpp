@@ -1,0 +1,192 @@
+// Routes of import and export: upload, preview, start, progress, report; export of a filter.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "auth/crypto.hpp"
+#include "clients/jobs.hpp"
+#include "clients/service.hpp"
+#include "clients/transfer.hpp"
+#include "http/json_body.hpp"
+#include "i18n/i18n.hpp"
+#include "web/app.hpp"
+#include "web/context.hpp"
+#include "web/render.hpp"
+
+namespace sdelka::web {
+
+clients::repo::ListQuery list_query(const http::Request& req);
+
+namespace {
+using http::ApiError;
+using http::Request;
+using http::Response;
+using nlohmann::json;
+
+json preview_json(const clients::Preview& pv) {
+  json rows = json::array();
+  for (auto& r : pv.rows) rows.push_back({{"row", r.row}, {"values", r.values}, {"errors", r.errors}});
+  return {{"format", pv.format}, {"encoding", pv.encoding}, {"columns", pv.columns}, {"mapping", pv.mapping},
+          {"rows", rows},        {"error", pv.error}};
+}
+
+Response download(std::string body, const std::string& type, const std::string& name) {
+  auto r = Response::text(200, std::move(body), type);
+  r.set("Content-Disposition", "attachment; filename=\"" + name + "\"; filename*=UTF-8''" + http::url_encode(name));
+  return r;
+}
+
+const char* kFields[] = {"name", "inn", "kpp", "ogrn", "phones", "emails", "segment", "industry", "region",
+                         "size", "source", "address", "website", "note", "bank_bik", "bank_account"};
+
+mstch::map job_view(const std::string& lang, const json& j) {
+  const std::string status = j["status"];
+  return mstch::map{{"id", std::to_string(j["id"].get<std::int64_t>())},
+                    {"file_name", j["file_name"].get<std::string>()},
+                    {"status", i18n::t(lang, "import.status." + status)},
+                    {"uploaded", status == "uploaded"},
+                    {"active", status == "queued" || status == "running"},
+                    {"done", status == "done"},
+                    {"failed", status == "failed"},
+                    {"progress", std::to_string(j["progress"].get<std::int64_t>())},
+                    {"rows", std::to_string(j["rows"].get<std::int64_t>())},
+                    {"imported", std::to_string(j["imported"].get<std::int64_t>())},
+                    {"updated", std::to_string(j["updated"].get<std::int64_t>())},
+                    {"skipped", std::to_string(j["skipped"].get<std::int64_t>())},
+                    {"rejected", std::to_string(j["rejected"].get<std::int64_t>())},
+                    {"has_rejected", j["rejected"].get<std::int64_t>() > 0},
+                    {"error", j["error"].get<std::string>()}};
+}
+}  // namespace
+
+void register_transfer_routes(App& app) {
+  auto& r = app.router();
+  auto& jobs = app.imports();
+  auto& svc = app.clients();
+
+  r.add("POST", "/api/v1/imports",
+        [&jobs](Request& req) {
+          auto name = req.query("file_name").value_or("upload");
+          return Response::json(201, jobs.upload(principal(req), name, req.body));
+        },
+        {.body_limit = 256u << 20, .summary = "Upload a CSV or XLSX file of companies (raw body) as a new import job"});
+  r.add("GET", "/api/v1/imports/{id}", [&jobs](Request& req) { return Response::json(200, jobs.get(principal(req), id_param(req))); },
+        {.summary = "An import job: status, progress and counts"});
+  r.add("GET", "/api/v1/imports/{id}/preview",
+        [&jobs](Request& req) { return Response::json(200, preview_json(jobs.preview(principal(req), id_param(req)))); },
+        {.summary = "The detected columns, mapping and first rows with their errors"});
+  r.add("POST", "/api/v1/imports/{id}/start",
+        [&jobs](Request& req) {
+          http::JsonBody b(req, req.ctx->lang, {"on_duplicate", "mapping"});
+          auto dup = b.str("on_duplicate", false, 10).value_or("skip");
+          std::map<std::string, std::size_t> mapping;
+          if (b.has("mapping") && !b.json()["mapping"].is_null()) {
+            const auto& m = b.json()["mapping"];
+            if (!m.is_object()) b.error("mapping", i18n::t(b.lang(), "err.type.mapping"), "type");
+            else
+              for (auto& [k, v] : m.items()) {
+                if (!v.is_number_unsigned()) b.error("mapping." + k, i18n::t(b.lang(), "err.type.integer"), "type");
+                else mapping[k] = v.get<std::size_t>();
+              }
+          }
+          b.finish();
+          return Response::json(202, jobs.queue(principal(req), id_param(req), dup, mapping));
+        },
+        {.summary = "Start an uploaded import (on_duplicate skip|update|create, optional mapping field → column)"});
+  r.add("GET", "/api/v1/imports/{id}/report",
+        [&jobs](Request& req) {
+          auto id = id_param(req);
+          auto text = jobs.report(principal(req), id);
+          if (text.empty()) return Response::no_content();
+          return download(std::move(text), "text/csv; charset=utf-8", "import-" + std::to_string(id) + "-rejected.csv");
+        },
+        {.summary = "The rejected rows of an import with their reasons (CSV)"});
+  r.add("GET", "/api/v1/companies/export",
+        [&svc, &app](Request& req) {
+          auto fmt = req.query("format").value_or("csv");
+          if (fmt != "csv" && fmt != "xlsx")
+            throw ApiError{422, i18n::t(req.ctx->lang, "err.validation"), "", {{"format", i18n::t(req.ctx->lang, "err.one_of") + ": csv, xlsx", "enum"}}};
+          auto q = list_query(req);
+          std::filesystem::create_directories(app.options().files_dir);
+          const std::string path = app.options().files_dir + "/export-" + auth::random_token().substr(0, 16) + "." + fmt;
+          struct Cleanup {
+            std::string p;
+            ~Cleanup() { std::filesystem::remove(p); }
+          } cleanup{path};
+          clients::export_companies(svc, principal(req), q, path);
+          std::ifstream f(path, std::ios::binary);
+          std::stringstream ss;
+          ss << f.rdbuf();
+          return download(ss.str(),
+                          fmt == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                                        : "text/csv; charset=utf-8",
+                          "companies." + fmt);
+        },
+        {.summary = "Export the companies of a filter (same parameters as the list) to CSV or XLSX"});
+
+  r.add("GET", "/companies/import",
+        [](Request& req) { return page(req, 200, "import", mstch::map{}, "import.title"); },
+        {.api = false, .summary = "Import companies: upload"});
+  r.add("GET", "/imports/{id}",
+        [&jobs](Request& req) {
+          const auto& lang = req.ctx->lang;
+          auto id = id_param(req);
+          auto j = jobs.get(principal(req), id);
+          auto d = job_view(lang, j);
+          if (j["status"] == "uploaded") {
+            auto pv = jobs.preview(principal(req), id);
+            mstch::array cols, rows;
+            for (std::size_t i = 0; i < pv.columns.size(); ++i) {
+              std::string mapped;
+              for (auto& [f, c] : pv.mapping)
+                if (c == i) mapped = f;
+              mstch::array opts;
+              for (const char* f : kFields)
+                opts.push_back(mstch::map{{"field", std::string(f)}, {"label", i18n::t(lang, std::string("import.field.") + f)},
+                                          {"selected", mapped == f}});
+              cols.push_back(mstch::map{{"index", std::to_string(i)}, {"title", pv.columns[i]}, {"options", opts}});
+            }
+            for (auto& row : pv.rows) {
+              mstch::array cells, errors;
+              for (auto& v : row.values) cells.push_back(v);
+              for (auto& e : row.errors) errors.push_back(e);
+              rows.push_back(mstch::map{{"row", std::to_string(row.row)}, {"cells", cells}, {"errors", errors},
+                                        {"bad", !row.errors.empty()}});
+            }
+            d.emplace("columns", cols);
+            d.emplace("preview", rows);
+            d.emplace("format", pv.format + (pv.encoding.empty() ? "" : ", " + pv.encoding));
+            d.emplace("preview_error", pv.error);
+          }
+          return page(req, 200, "import_job", d, "import.title");
+        },
+        {.api = false, .summary = "An import: preview and start, or progress and result"});
+  r.add("GET", "/imports/{id}/progress",
+        [&jobs](Request& req) {
+          auto j = jobs.get(principal(req), id_param(req));
+          auto resp = Response::html(200, fragment(req, "import_progress", job_view(req.ctx->lang, j)));
+          // Stop polling once the job has finished: htmx replaces the poller with the result.
+          return resp;
+        },
+        {.api = false, .summary = "Progress of an import (htmx fragment)"});
+  r.add("POST", "/imports/{id}/start",
+        [&jobs](Request& req) {
+          auto id = id_param(req);
+          auto f = req.form();
+          std::map<std::string, std::size_t> mapping;
+          for (auto& [k, v] : http::parse_form(req.body))
+            if (k.rfind("map_", 0) == 0 && !v.empty()) mapping[v] = static_cast<std::size_t>(std::stoul(k.substr(4)));
+          try {
+            jobs.queue(principal(req), id, f["on_duplicate"].empty() ? "skip" : f["on_duplicate"], mapping);
+          } catch (const ApiError& e) {
+            if (e.status != 422 && e.status != 409) throw;
+            auto resp = Response::redirect(req, "/imports/" + std::to_string(id));
+            set_flash(resp, "error", e.fields.empty() ? e.title + ". " + e.detail : e.fields[0].message);
+            return resp;
+          }
+          return Response::redirect(req, "/imports/" + std::to_string(id));
+        },
+        {.api = false, .summary = "Start an import"});
+}
+
+}  // namespace sdelka::web
