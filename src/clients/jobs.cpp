@@ -94,7 +94,8 @@ bool ImportJobs::run_one() {
   o.on_duplicate = job->str(4);
   o.batch = 250;
   o.pause = std::chrono::milliseconds(40);
-  for (auto& [k, v] : json::parse(job->str(5)).items()) o.mapping[k] = v.get<std::size_t>();
+  const json mapping = json::parse(job->str(5));  // kept alive: items() refers into it
+  for (auto& [k, v] : mapping.items()) o.mapping[k] = v.get<std::size_t>();
   o.resume.rows = job->i64(7), o.resume.imported = job->i64(8), o.resume.updated = job->i64(9);
   o.resume.skipped = job->i64(10), o.resume.rejected = job->i64(11);
   int part = 1;
@@ -107,7 +108,14 @@ bool ImportJobs::run_one() {
              store::now_iso(), id});
   };
   o.on_progress = [this](const ImportCounts&, double) { return !stop_.load(); };
-  auto res = import_companies(svc_, db_, *p, job->str(3), o);
+  ImportResult res;
+  try {
+    res = import_companies(svc_, db_, *p, job->str(3), o);
+  } catch (const std::exception& e) {
+    // A job must not stay "running" forever: record why it stopped.
+    fail(e.what());
+    return true;
+  }
   if (res.stopped) {
     db_.write([&](store::Tx& tx) {
       tx.exec("UPDATE import_jobs SET status = 'queued', updated_at = ? WHERE id = ?", {store::now_iso(), id});

@@ -98,7 +98,7 @@ async function startServerIn(dir, users) {
   const baseURL = `http://127.0.0.1:${port}`;
   const logPath = path.join(dir, 'server.log');
   const log = fs.openSync(logPath, 'a');
-  const child = spawn(BINARY, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--no-demo'], {
+  const child = spawn(BINARY, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--no-demo', '--files', path.join(dir, 'files')], {
     stdio: ['ignore', log, log],
   });
   fs.closeSync(log);
