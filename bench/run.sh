@@ -10,3 +10,7 @@ for b in "$BUILD"/bench_*; do
 done
 echo "== HTTP (wrk; nginx static file as the baseline)"
 bash bench/http.sh "$BUILD"
+if [ -f bench/clients.sh ]; then
+  echo "== Clients at 10^6 records (BENCH_CLIENTS to change)"
+  bash bench/clients.sh "$BUILD"
+fi

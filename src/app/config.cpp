@@ -21,8 +21,7 @@ std::string finish_config(Config& c) {
     if (c.workers == 0) c.workers = t["server"]["workers"].value_or(0);
     if (c.io_threads == 0) c.io_threads = t["server"]["io_threads"].value_or(0);
     if (c.body_limit == 0) c.body_limit = t["server"]["body_limit"].value_or(0LL);
-    if (c.idle_timeout == 0) c.idle_timeout = t["server"]["idle_timeout_seconds"].value_or(0);
-    if (c.header_timeout == 0) c.header_timeout = t["server"]["header_timeout_seconds"].value_or(0);
+    if (c.read_timeout == 0) c.read_timeout = t["server"]["read_timeout_seconds"].value_or(0);
     if (!c.behind_https) c.behind_https = t["server"]["behind_https"].value_or(false);
     if (!c.no_access_log) c.no_access_log = !t["log"]["access_log"].value_or(true);
     if (c.log_level.empty()) c.log_level = t["log"]["level"].value_or(std::string());
@@ -33,8 +32,7 @@ std::string finish_config(Config& c) {
   if (c.workers <= 0) c.workers = static_cast<int>(std::max(2u, std::thread::hardware_concurrency() * 2));
   if (c.io_threads <= 0) c.io_threads = 1;
   if (c.body_limit <= 0) c.body_limit = 1 << 20;
-  if (c.idle_timeout <= 0) c.idle_timeout = 60;
-  if (c.header_timeout <= 0) c.header_timeout = 10;
+  if (c.read_timeout <= 0) c.read_timeout = 20;
   if (c.log_level.empty()) c.log_level = "info";
   if (c.files_dir.empty()) c.files_dir = "data/files";
   if (c.workers > 256) return "workers must be at most 256";

@@ -145,8 +145,7 @@ int cmd_serve(Config c) {
     if (!parse_listen(c.listen, so.host, so.port)) return usage_error("--listen must be HOST:PORT, got '" + c.listen + "'");
     so.workers = c.workers;
     so.io_threads = c.io_threads;
-    so.idle_timeout = std::chrono::seconds(c.idle_timeout);
-    so.header_timeout = std::chrono::seconds(c.header_timeout);
+    so.read_timeout = std::chrono::seconds(c.read_timeout);
     // The parser's hard cap; each route has its own limit (1 MiB by default → 413), the import
     // upload 256 MiB.
     so.max_body = std::max<std::size_t>(static_cast<std::size_t>(c.body_limit), 256u << 20);

@@ -14,8 +14,10 @@ struct Config {
   int workers = 0;          // --workers / SDELKA_WORKERS / [server] workers; default 2 × cores
   int io_threads = 0;       // [server] io_threads; default 1
   long long body_limit = 0; // [server] body_limit; default 1 MiB
-  int idle_timeout = 0;     // [server] idle_timeout_seconds; default 60
-  int header_timeout = 0;   // [server] header_timeout_seconds; default 10
+  // [server] read_timeout_seconds, default 20: how long a connection may take to send its next
+  // request, headers and body, counted from the end of the previous one. RESTinio has one timer
+  // for this, so it is both the idle keep-alive timeout and the slow-header (slowloris) limit.
+  int read_timeout = 0;
   bool behind_https = false;  // --behind-https / SDELKA_BEHIND_HTTPS / [server] behind_https
   bool no_access_log = false; // --no-access-log / [log] access_log = false
   std::string log_level;    // --log-level / SDELKA_LOG_LEVEL / [log] level; default info

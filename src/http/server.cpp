@@ -171,7 +171,7 @@ int run_server(const ServerOptions& opts, Dispatch dispatch, const std::function
           .port(opts.port)
           .address(opts.host)
           .incoming_http_msg_limits(limits)
-          .read_next_http_message_timelimit(opts.idle_timeout)
+          .read_next_http_message_timelimit(opts.read_timeout)
           .handle_request_timeout(opts.handle_timeout)
           .write_http_response_timelimit(std::chrono::seconds(60))
           .max_pipelined_requests(16)

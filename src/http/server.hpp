@@ -15,8 +15,8 @@ struct ServerOptions {
   int io_threads = 1;       // threads that parse HTTP and write responses
   int workers = 4;          // threads that run handlers (database work happens here)
   std::size_t max_body = 64u << 20;  // hard cap: larger messages are dropped by the parser
-  std::chrono::seconds header_timeout{10};   // time to read a whole request
-  std::chrono::seconds idle_timeout{60};     // keep-alive idle time before the connection closes
+  // Time to wait for and read the next request (idle keep-alive and slow headers alike).
+  std::chrono::seconds read_timeout{20};
   std::chrono::seconds handle_timeout{120};  // time a handler may take
   std::chrono::seconds drain_timeout{30};    // on SIGTERM, how long in-flight requests may finish
 };
