@@ -12,15 +12,6 @@ using http::Request;
 using http::Response;
 using nlohmann::json;
 
-Response with_etag(int status, const json& j) {
-  auto r = Response::json(status, j);
-  r.set("ETag", "\"" + std::to_string(j.at("version").get<std::int64_t>()) + "\"");
-  return r;
-}
-
-json page_json(const staff::Page& p) {
-  return {{"items", p.items}, {"next", p.next ? json(std::to_string(*p.next)) : json(nullptr)}};
-}
 
 staff::UserInput user_input(http::JsonBody& b, bool create) {
   staff::UserInput in;

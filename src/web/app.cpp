@@ -60,6 +60,12 @@ PageParams page_params(const Request& r, int def, int max) {
   return out;
 }
 
+Response with_etag(int status, const nlohmann::json& record) {
+  auto r = Response::json(status, record);
+  r.set("ETag", "\"" + std::to_string(record.at("version").get<std::int64_t>()) + "\"");
+  return r;
+}
+
 std::int64_t id_param(const Request& r, const std::string& name) {
   auto v = parse_int(r.params.at(name));
   if (!v || *v <= 0) throw ApiError{404, i18n::t(r.ctx->lang, "err.not_found"), i18n::t(r.ctx->lang, "err.not_found.detail")};

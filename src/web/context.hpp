@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "auth/model.hpp"
 #include "http/http.hpp"
 
@@ -36,4 +38,11 @@ struct PageParams {
 PageParams page_params(const http::Request& r, int def = 50, int max = 500);
 // A path parameter that must be a positive integer; 404 otherwise.
 std::int64_t id_param(const http::Request& r, const std::string& name = "id");
+// A JSON response for a versioned record with its ETag ("<version>").
+http::Response with_etag(int status, const nlohmann::json& record);
+// {"items": […], "next": "<cursor>" | null} of a keyset page (any page type with items/next).
+template <class Page>
+nlohmann::json page_json(const Page& p) {
+  return {{"items", p.items}, {"next", p.next ? nlohmann::json(std::to_string(*p.next)) : nlohmann::json(nullptr)}};
+}
 }  // namespace sdelka::web
