@@ -6,6 +6,7 @@
 #include "clients/service.hpp"
 #include "core/text.hpp"
 #include "i18n/i18n.hpp"
+#include "store/database.hpp"
 #include "web/app.hpp"
 #include "web/context.hpp"
 #include "web/render.hpp"
@@ -452,11 +453,100 @@ void register_clients_pages(App& app) {
         {.api = false, .summary = "Create a person"});
   r.add("GET", "/persons/{id}",
         [&svc](Request& req) {
+          const auto& lang = req.ctx->lang;
           auto id = id_param(req);
           auto p = svc.get_person(principal(req), id);
-          return page(req, 200, "person", person_view(req.ctx->lang, p), "persons.card");
+          auto d = person_view(lang, p);
+          mstch::array history;
+          for (auto& h : svc.history(principal(req), "person", id))
+            history.push_back(mstch::map{{"at", ru_date(s(h, "at")) + " " + s(h, "at").substr(11, 5)},
+                                         {"login", s(h, "login")},
+                                         {"action", i18n::t(lang, "action." + s(h, "action"))},
+                                         {"changes", h["changes"].dump()}});
+          d.emplace("history", history);
+          d.emplace("channels", options(lang, "channel.", clients::kConsentChannels, "paper"));
+          d.emplace("today", store::now_iso().substr(0, 10));
+          d.emplace("person_id", std::to_string(id));
+          return page(req, 200, "person", d, "persons.card");
         },
         {.api = false, .summary = "Person card"});
+  r.add("POST", "/persons/{id}",
+        [&svc](Request& req) {
+          auto id = id_param(req);
+          auto f = req.form();
+          clients::PersonInput in;
+          std::string back = "/persons/" + std::to_string(id);
+          if (f.count("archive")) {
+            in.archived = true;
+          } else {
+            in.last_name = f["last_name"];
+            in.first_name = f["first_name"];
+            in.middle_name = f["middle_name"];
+            in.birthday = f["birthday"];
+            in.region = f["region"];
+            in.inn = f["inn"];
+            std::vector<clients::Phone> phones;
+            for (auto& l : lines(f["phones"])) phones.push_back({l, "mobile"});
+            in.phones = phones;
+            std::vector<clients::Email> emails;
+            for (auto& l : lines(f["emails"])) emails.push_back({l, "work"});
+            in.emails = emails;
+            in.confirm_duplicate = f.count("confirm_duplicate") > 0;
+            if (!f["company_id"].empty()) {
+              auto cur = svc.get_person(principal(req), id);
+              std::vector<clients::CompanyLink> links;
+              for (auto& l : cur["companies"])
+                links.push_back({l["company_id"].get<std::int64_t>(), "", s(l, "position"), l["decision_maker"].get<bool>()});
+              links.push_back({form_int(f, "company_id"), "", f["position"], f.count("decision_maker") > 0});
+              in.companies = links;
+              in.last_name.reset(), in.first_name.reset(), in.middle_name.reset(), in.birthday.reset(), in.region.reset();
+              in.inn.reset(), in.phones.reset(), in.emails.reset();
+            }
+          }
+          try {
+            svc.update_person(principal(req), id, in, form_int(f, "version") ? std::optional(form_int(f, "version")) : std::nullopt);
+            auto resp = Response::redirect(req, f.count("archive") ? "/persons" : back);
+            set_flash(resp, "ok", i18n::t(req.ctx->lang, f.count("archive") ? "flash.archived" : "flash.saved"));
+            return resp;
+          } catch (const ApiError& e) {
+            if (e.status != 422 && e.status != 409 && e.status != 412) throw;
+            auto resp = Response::redirect(req, back);
+            std::string msg = e.title;
+            for (auto& fe : e.fields) msg += ". " + fe.message;
+            set_flash(resp, "error", msg);
+            return resp;
+          }
+        },
+        {.api = false, .summary = "Save, link to a company, or archive a person"});
+  r.add("POST", "/persons/{id}/consents",
+        [&svc](Request& req) {
+          auto id = id_param(req);
+          auto f = req.form();
+          std::string back = "/persons/" + std::to_string(id);
+          try {
+            if (!f["withdraw"].empty()) {
+              svc.withdraw_consent(principal(req), id, form_int(f, "withdraw"), store::now_iso().substr(0, 10));
+            } else {
+              clients::Consent c;
+              c.purpose = f["purpose"];
+              c.given_at = f["given_at"];
+              c.channel = f["channel"];
+              c.text_version = f["text_version"];
+              svc.add_consent(principal(req), id, c);
+            }
+            auto resp = Response::redirect(req, back);
+            set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.saved"));
+            return resp;
+          } catch (const ApiError& e) {
+            if (e.status != 422 && e.status != 404) throw;
+            auto resp = Response::redirect(req, back);
+            std::string msg = e.title;
+            for (auto& fe : e.fields) msg += ". " + i18n::t(req.ctx->lang, "consent.field." + fe.field) + ": " + fe.message;
+            set_flash(resp, "error", msg);
+            return resp;
+          }
+        },
+        {.api = false, .summary = "Record or withdraw a consent"});
 }
 
 }  // namespace sdelka::web
