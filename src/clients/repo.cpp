@@ -108,16 +108,16 @@ std::string sort_key(const std::string& name) {
 }
 Param opt(const std::optional<std::int64_t>& v) { return store::opt(v); }
 
-void index_company(Tx& tx, const Company& c) {
+void index_company(Tx& tx, const Company& c, bool fresh = false) {
   if (tx.backend() != store::Backend::sqlite) return;  // PostgreSQL keeps a generated tsvector
-  tx.exec("DELETE FROM companies_fts WHERE rowid = ?", {c.id});
+  if (!fresh) tx.exec("DELETE FROM companies_fts WHERE rowid = ?", {c.id});
   tx.exec("INSERT INTO companies_fts (rowid, name, region, industry) VALUES (?, ?, ?, ?)",
           {c.id, c.name, c.region, c.industry});
 }
 
-void index_person(Tx& tx, const Person& p) {
+void index_person(Tx& tx, const Person& p, bool fresh = false) {
   if (tx.backend() != store::Backend::sqlite) return;
-  tx.exec("DELETE FROM persons_fts WHERE rowid = ?", {p.id});
+  if (!fresh) tx.exec("DELETE FROM persons_fts WHERE rowid = ?", {p.id});
   tx.exec("INSERT INTO persons_fts (rowid, name, region) VALUES (?, ?, ?)", {p.id, p.full_name(), p.region});
 }
 
@@ -249,8 +249,8 @@ std::int64_t insert_company(Tx& tx, const Company& c, const std::string& name_ke
        opt(c.department_id), c.created_at, c.updated_at});
   Company saved = c;
   saved.id = r->i64(0);
-  replace_contacts(tx, "company", saved.id, c.phones, c.emails);
-  index_company(tx, saved);
+  insert_contacts(tx, "company", saved.id, c.phones, c.emails);
+  index_company(tx, saved, /*fresh=*/true);
   return saved.id;
 }
 
@@ -288,9 +288,11 @@ std::int64_t insert_person(Tx& tx, const Person& p, const std::string& name_key)
        p.note, opt(p.owner_id), opt(p.department_id), p.created_at, p.updated_at});
   Person saved = p;
   saved.id = r->i64(0);
-  replace_contacts(tx, "person", saved.id, p.phones, p.emails);
-  replace_links(tx, saved.id, p.companies);
-  index_person(tx, saved);
+  insert_contacts(tx, "person", saved.id, p.phones, p.emails);
+  for (const auto& l : p.companies)
+    tx.exec("INSERT INTO person_companies (person_id, company_id, position, decision_maker) VALUES (?, ?, ?, ?)",
+            {saved.id, l.company_id, l.position, std::int64_t{l.decision_maker ? 1 : 0}});
+  index_person(tx, saved, /*fresh=*/true);
   return saved.id;
 }
 
@@ -352,6 +354,11 @@ void replace_contacts(Tx& tx, const std::string& type, std::int64_t id, const st
                       const std::vector<Email>& emails) {
   tx.exec("DELETE FROM client_phones WHERE object_type = ? AND object_id = ?", {type, id});
   tx.exec("DELETE FROM client_emails WHERE object_type = ? AND object_id = ?", {type, id});
+  insert_contacts(tx, type, id, phones, emails);
+}
+
+void insert_contacts(Tx& tx, const std::string& type, std::int64_t id, const std::vector<Phone>& phones,
+                     const std::vector<Email>& emails) {
   std::int64_t pos = 0;
   for (const auto& p : phones)
     tx.exec("INSERT INTO client_phones (object_type, object_id, number, type, position) VALUES (?, ?, ?, ?, ?)",

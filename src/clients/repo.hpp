@@ -48,6 +48,9 @@ void replace_links(store::Tx& tx, std::int64_t person_id, const std::vector<Comp
 std::int64_t insert_consent(store::Tx& tx, std::int64_t person_id, const Consent& c);
 bool withdraw_consent(store::Tx& tx, std::int64_t person_id, std::int64_t consent_id, const std::string& at);
 
+// Phones and e-mails of a new record (nothing to replace).
+void insert_contacts(store::Tx& tx, const std::string& type, std::int64_t id, const std::vector<Phone>& phones,
+                     const std::vector<Email>& emails);
 // Phones and e-mails of either type.
 void replace_contacts(store::Tx& tx, const std::string& type, std::int64_t id, const std::vector<Phone>& phones,
                       const std::vector<Email>& emails);

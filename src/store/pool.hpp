@@ -5,12 +5,24 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "store/database.hpp"
 
 namespace sdelka::store {
+
+// Hash and equality that let a statement cache keyed by std::string be searched with a
+// std::string_view, without building a string for every lookup.
+struct SqlHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+struct SqlEq {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
+};
 
 template <class Conn>
 class Pool {

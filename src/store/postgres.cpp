@@ -282,7 +282,7 @@ class Conn {
   }
 
   const Prepared& prepare(std::string_view sql) {
-    auto it = cache_.find(std::string(sql));
+    auto it = cache_.find(sql);
     if (it != cache_.end()) return it->second;
     Prepared p;
     const std::string text = number_placeholders(sql, p.params);
@@ -294,7 +294,7 @@ class Conn {
 
  private:
   PGconn* pg_;
-  std::unordered_map<std::string, Prepared> cache_;
+  std::unordered_map<std::string, Prepared, SqlHash, SqlEq> cache_;
   std::uint64_t counter_ = 0;
 };
 
