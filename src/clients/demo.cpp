@@ -97,6 +97,7 @@ DemoCounts load_demo(store::Database& db, const auth::Principal& p, std::int64_t
     db.write([&](store::Tx& tx) {
       for (std::int64_t i = start; i < std::min(companies, start + kBatch); ++i) {
         const auto& w = pick(rng, kNameWords);
+        const auto& w2 = pick(rng, kNameWords);
         std::string form = pick(rng, kForms);
         Company c;
         const bool ip = form == "ИП";
@@ -107,7 +108,8 @@ DemoCounts load_demo(store::Database& db, const auth::Principal& p, std::int64_t
           c.inn = core::ru::make_inn12(rng);
           c.ogrn = core::ru::make_ogrnip(rng);
         } else {
-          c.name = form + " «" + std::string(w.ru) + suffix + "»";
+          // Two words make about a thousand distinct names before the numbered suffixes start.
+          c.name = form + " «" + std::string(w.ru) + (&w2 == &w ? "" : "-" + std::string(w2.ru)) + suffix + "»";
           c.inn = core::ru::make_inn10(rng);
           c.kpp = core::ru::make_kpp(*c.inn, rng);
           c.ogrn = core::ru::make_ogrn(rng);
@@ -117,7 +119,7 @@ DemoCounts load_demo(store::Database& db, const auth::Principal& p, std::int64_t
         c.region = pick(rng, kRegions);
         c.industry = pick(rng, kIndustries);
         c.size = std::string(kSizes[std::uniform_int_distribution<std::size_t>(0, 3)(rng)]);
-        const std::string host = std::string(w.lat) + std::to_string(i) + ".ru";
+        const std::string host = std::string(w.lat) + "-" + std::string(w2.lat) + std::to_string(i) + ".ru";
         c.website = "https://" + host;
         c.phones = {{mobile(rng), "work"}};
         c.emails = {{"info@" + host, "work"}};
