@@ -173,6 +173,12 @@ bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
 }
 
+// True when q is searched as words (not an e-mail, a phone or an identifier number).
+bool is_text_search(const std::string& q) {
+  if (q.empty() || q.find('@') != std::string::npos || core::ru::phone_search_key(q)) return false;
+  return !(all_digits(q) && (q.size() == 10 || q.size() == 12 || q.size() == 13 || q.size() == 15));
+}
+
 // Builds the search part: which ids match q. Returns a SQL fragment "AND c.id IN (…)" or a
 // join, with its parameters, or "" when q is empty.
 std::string search_clause(Tx& tx, const std::string& type, const std::string& q, Params& params) {
@@ -214,8 +220,22 @@ std::vector<T> list_common(Tx& tx, const ListQuery& q, const std::string& type, 
   const bool company = type == "company";
   const std::string table = company ? "companies" : "persons";
   Params params;
-  std::string sql = std::string("SELECT ") + cols + " FROM " + table + " c WHERE 1 = 1";
-  sql += search_clause(tx, type, q.q, params);
+  std::string sql;
+  // Words on SQLite, newest first: walk the full-text index itself in descending rowid order so
+  // that the query stops after one page instead of collecting every match of a common word.
+  const bool fts_walk = tx.backend() == store::Backend::sqlite && q.sort != "name" && is_text_search(q.q);
+  std::string order_col = "c.id";
+  if (fts_walk) {
+    auto match = store::fts_query_ru(q.q);
+    if (match.empty()) return {};
+    sql = std::string("SELECT ") + cols + " FROM " + table + "_fts f JOIN " + table + " c ON c.id = f.rowid WHERE " +
+          table + "_fts MATCH ?";
+    params.push_back(match);
+    order_col = "f.rowid";
+  } else {
+    sql = std::string("SELECT ") + cols + " FROM " + table + " c WHERE 1 = 1";
+    sql += search_clause(tx, type, q.q, params);
+  }
   add_filters(q, sql, params, company);
   if (q.sort == "name") {
     if (q.after) {
@@ -225,10 +245,10 @@ std::vector<T> list_common(Tx& tx, const ListQuery& q, const std::string& type, 
     sql += " ORDER BY c.sort_key, c.id LIMIT ?";
   } else {
     if (q.after) {
-      sql += " AND c.id < ?";
+      sql += " AND " + order_col + " < ?";
       params.push_back(*q.after);
     }
-    sql += " ORDER BY c.id DESC LIMIT ?";
+    sql += " ORDER BY " + order_col + " DESC LIMIT ?";
   }
   params.push_back(static_cast<std::int64_t>(q.limit + 1));
   std::vector<T> out;
@@ -239,7 +259,7 @@ std::vector<T> list_common(Tx& tx, const ListQuery& q, const std::string& type, 
 
 }  // namespace
 
-std::int64_t insert_company(Tx& tx, const Company& c, const std::string& name_key) {
+std::int64_t insert_company(Tx& tx, const Company& c, const std::string& name_key, bool index) {
   auto r = tx.one(
       "INSERT INTO companies (name, name_key, sort_key, inn, kpp, ogrn, segment, industry, region, size, source, "
       "referrer_company_id, bank_bik, bank_account, address, website, note, owner_id, department_id, created_at, "
@@ -250,8 +270,15 @@ std::int64_t insert_company(Tx& tx, const Company& c, const std::string& name_ke
   Company saved = c;
   saved.id = r->i64(0);
   insert_contacts(tx, "company", saved.id, c.phones, c.emails);
-  index_company(tx, saved, /*fresh=*/true);
+  if (index) index_company(tx, saved, /*fresh=*/true);
   return saved.id;
+}
+
+void index_companies(Tx& tx, std::int64_t from, std::int64_t to) {
+  if (tx.backend() != store::Backend::sqlite || from > to) return;
+  tx.exec("INSERT INTO companies_fts (rowid, name, region, industry) SELECT id, name, region, industry FROM companies "
+          "WHERE id >= ? AND id <= ?",
+          {from, to});
 }
 
 bool update_company(Tx& tx, const Company& c, const std::string& name_key) {

@@ -32,7 +32,11 @@ struct ListQuery {
 };
 
 // Companies.
-std::int64_t insert_company(store::Tx& tx, const Company& c, const std::string& name_key);
+// index = false leaves the full-text entry to index_companies() (bulk import: one statement per
+// batch, because FTS5 flushes its pending terms at every statement that writes to it).
+std::int64_t insert_company(store::Tx& tx, const Company& c, const std::string& name_key, bool index = true);
+// Adds the full-text entries of the companies with ids in [from, to] (SQLite; no-op elsewhere).
+void index_companies(store::Tx& tx, std::int64_t from, std::int64_t to);
 // Updates when the stored version equals c.version; returns false when it does not (stale).
 bool update_company(store::Tx& tx, const Company& c, const std::string& name_key);
 std::optional<Company> load_company(store::Tx& tx, std::int64_t id);

@@ -346,9 +346,9 @@ static ApiError duplicate_error(const Principal& p, const std::vector<Candidate>
 
 // ------------------------------------------------------------------ companies
 
-std::int64_t ClientsService::insert_company_tx(Tx& tx, const Principal& p, Company& c) {
+std::int64_t ClientsService::insert_company_tx(Tx& tx, const Principal& p, Company& c, bool index) {
   c.created_at = c.updated_at = store::now_iso();
-  c.id = repo::insert_company(tx, c, core::ru::company_name_key(c.name));
+  c.id = repo::insert_company(tx, c, core::ru::company_name_key(c.name), index);
   // A new record: every field is new, so the record itself is the change (no diff to compute).
   audit::record(tx, &p, "create", "company", std::to_string(c.id), {{"created", audit_view(to_json(c))}});
   return c.id;

@@ -105,7 +105,7 @@ class ClientsService {
   // similar: also look for similar (not equal) names — costly; import leaves it out.
   std::vector<Candidate> candidates_tx(store::Tx& tx, const auth::Principal& p, const Company& c,
                                        std::optional<std::int64_t> exclude, bool similar = true);
-  std::int64_t insert_company_tx(store::Tx& tx, const auth::Principal& p, Company& c);
+  std::int64_t insert_company_tx(store::Tx& tx, const auth::Principal& p, Company& c, bool index = true);
   bool update_company_tx(store::Tx& tx, const auth::Principal& p, const Company& before, Company& after);
 
  private:

@@ -247,14 +247,23 @@ ImportResult import_companies(ClientsService& svc, store::Database& db, const au
     if (batch.empty()) break;
     std::vector<std::pair<std::int64_t, std::string>> rejected_now;
     ImportCounts delta;
+    // A batch first runs without savepoints (a savepoint per row makes FTS5 flush its pending
+    // terms every row). If a row fails in the database, the whole batch is rolled back and run
+    // again with a savepoint per row, so that only the failing row is rejected.
+    bool careful = false;
+    for (;;) {
+    rejected_now.clear();
+    delta = ImportCounts{};
+    try {
     db.write([&](store::Tx& tx) {
+      std::int64_t first_new = 0, last_new = -1;  // ids inserted in this batch, indexed at its end
       for (auto& it : batch) {
         if (!it.errs.empty()) {
           ++delta.rejected;
           rejected_now.emplace_back(it.line, reason_text(it.errs, lang));
           continue;
         }
-        tx.exec("SAVEPOINT import_row");
+        if (careful) tx.exec("SAVEPOINT import_row");
         try {
           auto cands = svc.candidates_tx(tx, p, it.company, std::nullopt, /*similar=*/false);
           cands.erase(std::remove_if(cands.begin(), cands.end(), [](const Candidate& c) { return !strong(c); }),
@@ -288,17 +297,24 @@ ImportResult import_companies(ClientsService& svc, store::Database& db, const au
               ++delta.skipped;
             }
           } else {
-            svc.insert_company_tx(tx, p, it.company);
+            // A careful re-run indexes row by row: a rolled-back row must not stay in the index.
+            auto id = svc.insert_company_tx(tx, p, it.company, /*index=*/careful);
+            if (!careful) {
+              if (first_new == 0) first_new = id;
+              last_new = id;
+            }
             ++delta.imported;
           }
-          tx.exec("RELEASE SAVEPOINT import_row");
+          if (careful) tx.exec("RELEASE SAVEPOINT import_row");
         } catch (const store::DbError& e) {
+          if (!careful) throw;
           tx.exec("ROLLBACK TO SAVEPOINT import_row");
           tx.exec("RELEASE SAVEPOINT import_row");
           ++delta.rejected;
           rejected_now.emplace_back(it.line, e.what());
         }
       }
+      if (!careful) repo::index_companies(tx, first_new, last_new);
       if (opts.in_batch_tx) {
         ImportCounts now = counts;
         now.imported += delta.imported;
@@ -308,6 +324,12 @@ ImportResult import_companies(ClientsService& svc, store::Database& db, const au
         opts.in_batch_tx(tx, now, reader->progress());
       }
     });
+    break;
+    } catch (const store::DbError&) {
+      if (careful) throw;
+      careful = true;
+    }
+    }
     counts.imported += delta.imported;
     counts.updated += delta.updated;
     counts.skipped += delta.skipped;
