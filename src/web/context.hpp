@@ -41,8 +41,12 @@ std::int64_t id_param(const http::Request& r, const std::string& name = "id");
 // A JSON response for a versioned record with its ETag ("<version>").
 http::Response with_etag(int status, const nlohmann::json& record);
 // {"items": […], "next": "<cursor>" | null} of a keyset page (any page type with items/next).
+// Takes the page by value and moves its items: a page of records is not copied again.
 template <class Page>
-nlohmann::json page_json(const Page& p) {
-  return {{"items", p.items}, {"next", p.next ? nlohmann::json(std::to_string(*p.next)) : nlohmann::json(nullptr)}};
+nlohmann::json page_json(Page p) {
+  nlohmann::json out = nlohmann::json::object();
+  out["items"] = nlohmann::json(std::move(p.items));
+  out["next"] = p.next ? nlohmann::json(std::to_string(*p.next)) : nlohmann::json(nullptr);
+  return out;
 }
 }  // namespace sdelka::web
