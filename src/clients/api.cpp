@@ -226,7 +226,9 @@ void register_clients_api(App& app) {
         },
         {.summary = "Likely duplicates of a company before saving it"});
   r.add("GET", "/api/v1/companies",
-        [&s](Request& req) { return Response::json(200, page_json(s.list_companies(principal(req), list_query(req)))); },
+        [&s](Request& req) {
+          return Response::text(200, s.list_companies_json(principal(req), list_query(req)), "application/json");
+        },
         {.summary = "List and search companies (keyset; q, filters, sort)"});
   r.add("POST", "/api/v1/companies",
         [&s](Request& req) {

@@ -45,6 +45,94 @@ json to_json(const Company& c) {
           {"emails", emails_json(c.emails)}};
 }
 
+namespace {
+void str(std::string& out, std::string_view v) {
+  static const char* hex = "0123456789abcdef";
+  out += '"';
+  for (char ch : v) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+void key(std::string& out, const char* k, bool first = false) {
+  if (!first) out += ',';
+  out += '"';
+  out += k;
+  out += "\":";
+}
+void opt_str(std::string& out, const std::optional<std::string>& v) {
+  if (v) str(out, *v);
+  else out += "null";
+}
+void opt_int(std::string& out, const std::optional<std::int64_t>& v) {
+  if (v) out += std::to_string(*v);
+  else out += "null";
+}
+}  // namespace
+
+// Keys in the order nlohmann::json (a std::map) prints them, so both forms are byte-identical.
+void append_json(std::string& out, const Company& c) {
+  out += '{';
+  key(out, "address", true), str(out, c.address);
+  key(out, "archived"), out += c.archived ? "true" : "false";
+  key(out, "bank_account"), opt_str(out, c.bank_account);
+  key(out, "bank_bik"), opt_str(out, c.bank_bik);
+  key(out, "created_at"), str(out, c.created_at);
+  key(out, "department_id"), opt_int(out, c.department_id);
+  key(out, "emails"), out += '[';
+  for (std::size_t i = 0; i < c.emails.size(); ++i) {
+    if (i) out += ',';
+    out += '{';
+    key(out, "email", true), str(out, c.emails[i].email);
+    key(out, "type"), str(out, c.emails[i].type);
+    out += '}';
+  }
+  out += ']';
+  key(out, "id"), out += std::to_string(c.id);
+  key(out, "industry"), str(out, c.industry);
+  key(out, "inn"), opt_str(out, c.inn);
+  key(out, "kpp"), opt_str(out, c.kpp);
+  key(out, "name"), str(out, c.name);
+  key(out, "note"), str(out, c.note);
+  key(out, "ogrn"), opt_str(out, c.ogrn);
+  key(out, "owner_id"), opt_int(out, c.owner_id);
+  key(out, "phones"), out += '[';
+  for (std::size_t i = 0; i < c.phones.size(); ++i) {
+    if (i) out += ',';
+    out += '{';
+    key(out, "number", true), str(out, c.phones[i].number);
+    key(out, "type"), str(out, c.phones[i].type);
+    out += '}';
+  }
+  out += ']';
+  key(out, "referrer_company_id"), opt_int(out, c.referrer_company_id);
+  key(out, "region"), str(out, c.region);
+  key(out, "segment"), str(out, c.segment);
+  key(out, "size"), str(out, c.size);
+  key(out, "source"), str(out, c.source);
+  key(out, "updated_at"), str(out, c.updated_at);
+  key(out, "version"), out += std::to_string(c.version);
+  key(out, "website"), str(out, c.website);
+  out += '}';
+}
+
 std::string Person::full_name() const {
   std::string out = last_name;
   for (const auto* part : {&first_name, &middle_name})

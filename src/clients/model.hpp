@@ -82,6 +82,8 @@ struct Person {
 };
 
 nlohmann::json to_json(const Company& c);
+// The same JSON as to_json(c).dump(), appended to `out` without building a JSON tree (list pages).
+void append_json(std::string& out, const Company& c);
 nlohmann::json to_json(const Person& p);
 
 // A likely duplicate found for a record being saved or by the base scan.

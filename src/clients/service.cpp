@@ -456,6 +456,28 @@ Page ClientsService::list_companies(const Principal& p, repo::ListQuery q) {
   return page;
 }
 
+std::string ClientsService::list_companies_json(const Principal& p, repo::ListQuery q) {
+  q.vis = visibility(p, "company");
+  std::vector<Company> rows;
+  db_.read([&](Tx& tx) { rows = repo::list_companies(tx, q); });
+  std::optional<std::int64_t> next;
+  if (static_cast<int>(rows.size()) > q.limit) {
+    rows.pop_back();
+    next = rows.back().id;
+  }
+  std::string out;
+  out.reserve(rows.size() * 700 + 64);
+  out += "{\"items\":[";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i) out += ',';
+    append_json(out, rows[i]);
+  }
+  out += "],\"next\":";
+  out += next ? "\"" + std::to_string(*next) + "\"" : std::string("null");
+  out += '}';
+  return out;
+}
+
 // ------------------------------------------------------------------ persons
 
 json ClientsService::create_person(const Principal& p, const PersonInput& in) {

@@ -68,6 +68,8 @@ class ClientsService {
   nlohmann::json update_company(const auth::Principal& p, std::int64_t id, const CompanyInput& in,
                                 std::optional<std::int64_t> if_match);
   Page list_companies(const auth::Principal& p, repo::ListQuery q);
+  // The same page as list_companies, already serialised: {"items":[…],"next":"…"|null}.
+  std::string list_companies_json(const auth::Principal& p, repo::ListQuery q);
 
   nlohmann::json create_person(const auth::Principal& p, const PersonInput& in);
   nlohmann::json get_person(const auth::Principal& p, std::int64_t id);

@@ -7,6 +7,7 @@
 #include "audit/audit.hpp"
 #include "auth/crypto.hpp"
 #include "auth/policy.hpp"
+#include "clients/model.hpp"
 #include "core/text.hpp"
 #include "http/json_body.hpp"
 #include "http/router.hpp"
@@ -194,4 +195,27 @@ TEST(Crypto, Argon2idAndTokens) {
   EXPECT_EQ(auth::token_hash(t1).size(), 64u);
   EXPECT_TRUE(auth::equal_ct("abc", "abc"));
   EXPECT_FALSE(auth::equal_ct("abc", "abd"));
+}
+
+TEST(ClientsJson, ListSerialiserMatchesTheJsonTree) {
+  clients::Company c;
+  c.id = 42;
+  c.name = "ООО «Ромашка» \"кавычки\" \\ \n\t\x01 ё";
+  c.inn = "7707083893";
+  c.ogrn = std::nullopt;
+  c.region = "Москва";
+  c.owner_id = 7;
+  c.archived = true;
+  c.version = 3;
+  c.created_at = "2026-11-27T10:00:00.000Z";
+  c.phones = {{"+79161234567", "work"}, {"+74951234567", "fax"}};
+  c.emails = {{"info@example.ru", "work"}};
+  std::string out;
+  clients::append_json(out, c);
+  EXPECT_EQ(out, clients::to_json(c).dump());
+  EXPECT_EQ(nlohmann::json::parse(out), clients::to_json(c));
+  clients::Company empty;
+  out.clear();
+  clients::append_json(out, empty);
+  EXPECT_EQ(out, clients::to_json(empty).dump());
 }
