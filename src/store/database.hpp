@@ -1,6 +1,6 @@
 #pragma once
 // The one storage interface of Sdelka. Two backends implement it: SQLite (embedded default) and
-// PostgreSQL. SQL is written once with `?` placeholders; the PostgreSQL backend numbers them.
+// PostgreSQL. SQL is written once with `?` parameter markers; the PostgreSQL backend numbers them.
 // Portable SQL only: INTEGER/BIGINT, TEXT, `RETURNING`, `ON CONFLICT`, no backend-only functions
 // unless the caller branches on backend().
 //

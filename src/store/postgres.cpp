@@ -3,7 +3,7 @@
 // - Connections come from a bounded Pool<Conn>, opened lazily with PQconnectdb(url); the
 //   constructor opens the first one so that a wrong URL or a server that is down fails at start.
 //   When the URL sets no connect_timeout (and PGCONNECT_TIMEOUT is unset), 10 s is added.
-// - `?` placeholders become $1..$n (not inside '…', E'…', "…", $tag$…$tag$ or comments). The
+// - `?` parameter markers become $1..$n (not inside '…', E'…', "…", $tag$…$tag$ or comments). The
 //   `?` jsonb operators therefore cannot be written; use the jsonb_exists* functions.
 // - Every statement is prepared once per connection (PQprepare, named per connection, cached by
 //   its SQL text) and run with PQexecPrepared. Parameters are sent as text with no declared type,
@@ -122,7 +122,7 @@ std::string checked_url(const std::string& url) {
   return url + sep + "connect_timeout=10";
 }
 
-// --- placeholders -------------------------------------------------------------------------------
+// --- parameter markers -------------------------------------------------------------------------------
 
 bool ident_char(char c) {
   auto u = static_cast<unsigned char>(c);
@@ -151,8 +151,8 @@ std::size_t skip_quoted(std::string_view sql, std::size_t i, char quote, bool ba
   return sql.size();
 }
 
-// Rewrites `?` placeholders as $1..$n; returns the SQL and sets `count`.
-std::string number_placeholders(std::string_view sql, int& count) {
+// Rewrites `?` parameter markers as $1..$n; returns the SQL and sets `count`.
+std::string number_markers(std::string_view sql, int& count) {
   std::string out;
   out.reserve(sql.size() + 16);
   count = 0;
@@ -285,7 +285,7 @@ class Conn {
     auto it = cache_.find(sql);
     if (it != cache_.end()) return it->second;
     Prepared p;
-    const std::string text = number_placeholders(sql, p.params);
+    const std::string text = number_markers(sql, p.params);
     p.name = "sdelka_" + std::to_string(++counter_);
     Result r(PQprepare(pg_, p.name.c_str(), text.c_str(), 0, nullptr), &PQclear);
     if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail(pg_, r.get(), "prepare failed: " + sql_head(sql));
@@ -350,7 +350,7 @@ class PgTx final : public Tx {
     try {
       const Prepared& p = c_.prepare(sql);
       if (static_cast<std::size_t>(p.params) != params.size())
-        throw DbError(DbError::Kind::other, "statement has " + std::to_string(p.params) + " placeholders but " +
+        throw DbError(DbError::Kind::other, "statement has " + std::to_string(p.params) + " parameter markers but " +
                                                 std::to_string(params.size()) + " parameters were given: " +
                                                 sql_head(sql));
       std::vector<std::string> ints;  // keeps the decimal text of integers alive

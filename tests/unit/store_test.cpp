@@ -403,7 +403,7 @@ TEST_P(StoreTest, PoolStats) {
   EXPECT_EQ(s.waits, 1u);
 }
 
-TEST_P(StoreTest, PlaceholderInsideLiteralsIdentifiersAndComments) {
+TEST_P(StoreTest, MarkerInsideLiteralsIdentifiersAndComments) {
   migrate(*db_);
   db_->read([](Tx& tx) {
     auto r = tx.one("SELECT 'a?b', ?, 'it''s ?', ? AS \"q?\" -- why?\n", {std::string("x"), std::string("y")});
@@ -425,7 +425,7 @@ TEST_P(StoreTest, PlaceholderInsideLiteralsIdentifiersAndComments) {
 }
 
 // PostgreSQL only: its own quoting forms hide `?` too.
-TEST_P(StoreTest, PlaceholderInsidePostgresQuoting) {
+TEST_P(StoreTest, MarkerInsidePostgresQuoting) {
   if (GetParam() != Backend::postgres) GTEST_SKIP() << "PostgreSQL syntax";
   db_->read([](Tx& tx) {
     auto r = tx.one("SELECT E'a\\'?', $$b?$$, $t$c?$t$, ? /* x /* nested? */ ? */", {std::string("d")});
