@@ -1,6 +1,8 @@
 // HTML routes of the Clients context: lists with search as you type, cards, forms with field
-// errors and duplicate warnings, the duplicate scan and the merge screen.
+// errors and duplicate warnings, the duplicate scan and the merge screen (shared by companies and
+// persons).
 #include <charconv>
+#include <span>
 
 #include "auth/policy.hpp"
 #include "clients/service.hpp"
@@ -233,6 +235,125 @@ std::int64_t form_int(const std::map<std::string, std::string>& f, const char* k
   return v;
 }
 
+std::int64_t query_int(const Request& req, const char* k) {
+  auto v = req.query(k).value_or("");
+  std::int64_t out = 0;
+  std::from_chars(v.data(), v.data() + v.size(), out);
+  return out;
+}
+
+// ------------------------------------------------------------------ duplicates and merge
+// The duplicate scan, "not a duplicate" and the merge screen are the same pages for companies and
+// persons; a ClientKind says what differs between the two.
+
+struct MergeField {
+  const char* field;      // a field name ClientsService::merge accepts in take_from_loser
+  const char* label_key;  // catalogue key of the field's label
+};
+
+struct ClientKind {
+  const char* type;          // the service's object type: "company" or "person"
+  const char* base;          // the list page the other pages live under: "/companies" or "/persons"
+  const char* children_key;  // catalogue key saying what moves from the merged record
+  std::span<const MergeField> merge_fields;
+  json (clients::ClientsService::*get)(const auth::Principal&, std::int64_t);
+};
+
+constexpr MergeField kCompanyMergeFields[] = {
+    {"name", "company.name"},       {"inn", "company.inn"},           {"kpp", "company.kpp"},
+    {"ogrn", "company.ogrn"},       {"segment", "company.segment"},   {"industry", "company.industry"},
+    {"region", "company.region"},   {"size", "company.size"},         {"source", "company.source"},
+    {"address", "company.address"}, {"website", "company.website"},  {"note", "company.note"}};
+constexpr MergeField kPersonMergeFields[] = {
+    {"last_name", "person.last_name"}, {"first_name", "person.first_name"}, {"middle_name", "person.middle_name"},
+    {"birthday", "person.birthday"},   {"inn", "company.inn"},              {"segment", "company.segment"},
+    {"region", "company.region"},      {"source", "company.source"},        {"note", "company.note"}};
+
+const ClientKind kCompanies{"company", "/companies", "merge.children", kCompanyMergeFields,
+                            &clients::ClientsService::get_company};
+const ClientKind kPersons{"person", "/persons", "merge.children_person", kPersonMergeFields,
+                          &clients::ClientsService::get_person};
+
+// A field's value as the merge screen shows it: codes as their labels, dates as ДД.ММ.ГГГГ.
+std::string merge_value(const std::string& lang, const json& rec, const std::string& field) {
+  auto v = s(rec, field.c_str());
+  if (field == "segment" || field == "source" || field == "size") return label(lang, field + ".", v);
+  if (field == "birthday") return ru_date(v);
+  return v;
+}
+
+// GET {base}/duplicates: groups of likely duplicates in the whole base, with score and reasons.
+http::Handler duplicates_page(clients::ClientsService& svc, const ClientKind& k) {
+  return [&svc, &k](Request& req) {
+    const auto& lang = req.ctx->lang;
+    mstch::array groups;
+    for (auto& g : svc.scan_duplicates(principal(req), k.type, 200)) {
+      mstch::array members;
+      for (std::size_t i = 0; i < g.ids.size(); ++i)
+        members.push_back(mstch::map{{"id", std::to_string(g.ids[i])}, {"name", g.names[i]}});
+      std::string reasons;
+      for (auto& rr : g.reasons) reasons += (reasons.empty() ? "" : ", ") + i18n::t(lang, "dup." + rr);
+      groups.push_back(mstch::map{{"members", members},
+                                  {"reasons", reasons},
+                                  {"score", std::to_string(g.score)},
+                                  {"a", std::to_string(g.ids[0])},
+                                  {"b", std::to_string(g.ids[1])}});
+    }
+    return page(req, 200, "duplicates", mstch::map{{"groups", groups}, {"base", std::string(k.base)}}, "dup.title");
+  };
+}
+
+// POST {base}/not-duplicates: remembers that records a and b differ, back to the scan.
+http::Handler not_duplicates_action(clients::ClientsService& svc, const ClientKind& k) {
+  return [&svc, &k](Request& req) {
+    auto f = req.form();
+    svc.mark_not_duplicate(principal(req), k.type, form_int(f, "a"), form_int(f, "b"));
+    auto resp = Response::redirect(req, std::string(k.base) + "/duplicates");
+    set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.not_duplicate"));
+    return resp;
+  };
+}
+
+// GET {base}/merge?a=&b=: each field's two values side by side; a is the record that stays.
+http::Handler merge_page(clients::ClientsService& svc, const ClientKind& k) {
+  return [&svc, &k](Request& req) {
+    const auto& lang = req.ctx->lang;
+    auto a = query_int(req, "a"), b = query_int(req, "b");
+    auto ra = (svc.*k.get)(principal(req), a);
+    auto rb = (svc.*k.get)(principal(req), b);
+    mstch::array fields;
+    for (const auto& mf : k.merge_fields) {
+      const std::string field = mf.field;
+      fields.push_back(mstch::map{{"field", field},
+                                  {"label", i18n::t(lang, mf.label_key)},
+                                  {"a", merge_value(lang, ra, field)},
+                                  {"b", merge_value(lang, rb, field)},
+                                  {"same", s(ra, mf.field) == s(rb, mf.field)}});
+    }
+    mstch::map d{{"a", mstch::map{{"id", std::to_string(a)}}},
+                 {"b", mstch::map{{"id", std::to_string(b)}}},
+                 {"fields", fields},
+                 {"base", std::string(k.base)},
+                 {"children", i18n::t(lang, k.children_key)}};
+    return page(req, 200, "merge", d, "merge.title");
+  };
+}
+
+// POST {base}/merge: merges b into a taking the fields picked from b, then opens a's card.
+http::Handler merge_action(clients::ClientsService& svc, const ClientKind& k) {
+  return [&svc, &k](Request& req) {
+    auto f = req.form();
+    auto a = form_int(f, "a"), b = form_int(f, "b");
+    std::vector<std::string> take;
+    for (auto& [key, v] : http::parse_form(req.body))
+      if (key.rfind("pick_", 0) == 0 && v == "b") take.push_back(key.substr(5));
+    svc.merge(principal(req), k.type, a, b, take);
+    auto resp = Response::redirect(req, std::string(k.base) + "/" + std::to_string(a));
+    set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.merged"));
+    return resp;
+  };
+}
+
 }  // namespace
 
 void register_clients_pages(App& app) {
@@ -289,69 +410,13 @@ void register_clients_pages(App& app) {
           }
         },
         {.api = false, .summary = "Create a company"});
-  r.add("GET", "/companies/duplicates",
-        [&svc](Request& req) {
-          const auto& lang = req.ctx->lang;
-          mstch::array groups;
-          for (auto& g : svc.scan_duplicates(principal(req), "company", 200)) {
-            mstch::array members;
-            for (std::size_t i = 0; i < g.ids.size(); ++i)
-              members.push_back(mstch::map{{"id", std::to_string(g.ids[i])}, {"name", g.names[i]}});
-            std::string reasons;
-            for (auto& rr : g.reasons) reasons += (reasons.empty() ? "" : ", ") + i18n::t(lang, "dup." + rr);
-            groups.push_back(mstch::map{{"members", members},
-                                        {"reasons", reasons},
-                                        {"score", std::to_string(g.score)},
-                                        {"a", std::to_string(g.ids[0])},
-                                        {"b", std::to_string(g.ids[1])}});
-          }
-          return page(req, 200, "duplicates", mstch::map{{"groups", groups}}, "dup.title");
-        },
+  r.add("GET", "/companies/duplicates", duplicates_page(svc, kCompanies),
         {.api = false, .summary = "Duplicate scan of companies"});
-  r.add("POST", "/companies/not-duplicates",
-        [&svc](Request& req) {
-          auto f = req.form();
-          svc.mark_not_duplicate(principal(req), "company", form_int(f, "a"), form_int(f, "b"));
-          auto resp = Response::redirect(req, "/companies/duplicates");
-          set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.not_duplicate"));
-          return resp;
-        },
+  r.add("POST", "/companies/not-duplicates", not_duplicates_action(svc, kCompanies),
         {.api = false, .summary = "Mark two companies as not duplicates"});
-  r.add("GET", "/companies/merge",
-        [&svc](Request& req) {
-          const auto& lang = req.ctx->lang;
-          std::int64_t a = 0, b = 0;
-          auto qa = req.query("a").value_or(""), qb = req.query("b").value_or("");
-          std::from_chars(qa.data(), qa.data() + qa.size(), a);
-          std::from_chars(qb.data(), qb.data() + qb.size(), b);
-          auto ca = svc.get_company(principal(req), a);
-          auto cb = svc.get_company(principal(req), b);
-          mstch::array fields;
-          for (const char* k : {"name", "inn", "kpp", "ogrn", "segment", "industry", "region", "size", "source", "address",
-                                "website", "note"}) {
-            fields.push_back(mstch::map{{"field", std::string(k)},
-                                        {"label", i18n::t(lang, std::string("company.") + k)},
-                                        {"a", s(ca, k)},
-                                        {"b", s(cb, k)},
-                                        {"same", s(ca, k) == s(cb, k)}});
-          }
-          mstch::map d{{"a", company_view(lang, ca)}, {"b", company_view(lang, cb)}, {"fields", fields}};
-          return page(req, 200, "merge", d, "merge.title");
-        },
+  r.add("GET", "/companies/merge", merge_page(svc, kCompanies),
         {.api = false, .summary = "Merge screen: pick each field's value"});
-  r.add("POST", "/companies/merge",
-        [&svc](Request& req) {
-          auto f = req.form();
-          auto a = form_int(f, "a"), b = form_int(f, "b");
-          std::vector<std::string> take;
-          for (auto& [k, v] : http::parse_form(req.body))
-            if (k.rfind("pick_", 0) == 0 && v == "b") take.push_back(k.substr(5));
-          auto c = svc.merge(principal(req), "company", a, b, take);
-          auto resp = Response::redirect(req, "/companies/" + std::to_string(a));
-          set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.merged"));
-          return resp;
-        },
-        {.api = false, .summary = "Merge two companies"});
+  r.add("POST", "/companies/merge", merge_action(svc, kCompanies), {.api = false, .summary = "Merge two companies"});
   r.add("GET", "/companies/{id}",
         [&svc](Request& req) {
           const auto& lang = req.ctx->lang;
@@ -451,6 +516,13 @@ void register_clients_pages(App& app) {
           }
         },
         {.api = false, .summary = "Create a person"});
+  r.add("GET", "/persons/duplicates", duplicates_page(svc, kPersons),
+        {.api = false, .summary = "Duplicate scan of persons"});
+  r.add("POST", "/persons/not-duplicates", not_duplicates_action(svc, kPersons),
+        {.api = false, .summary = "Mark two persons as not duplicates"});
+  r.add("GET", "/persons/merge", merge_page(svc, kPersons),
+        {.api = false, .summary = "Merge screen for persons: pick each field's value"});
+  r.add("POST", "/persons/merge", merge_action(svc, kPersons), {.api = false, .summary = "Merge two persons"});
   r.add("GET", "/persons/{id}",
         [&svc](Request& req) {
           const auto& lang = req.ctx->lang;
