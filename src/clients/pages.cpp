@@ -99,7 +99,6 @@ mstch::map person_view(const std::string& lang, const json& c) {
                     {"middle_name", s(c, "middle_name")},
                     {"inn", s(c, "inn")},
                     {"birthday", ru_date(s(c, "birthday"))},
-                    {"birthday_iso", s(c, "birthday")},
                     {"segment", label(lang, "segment.", s(c, "segment"))},
                     {"segment_code", s(c, "segment")},
                     {"region", s(c, "region")},
@@ -188,6 +187,60 @@ std::map<std::string, std::string> form_of_company(const json& c) {
   return f;
 }
 
+// ------------------------------------------------------------------ companies and persons
+// The duplicate warning on the forms, the duplicate scan, "not a duplicate" and the merge screen are
+// the same for companies and persons; a ClientKind says what differs between the two.
+
+struct MergeField {
+  const char* field;      // a field name ClientsService::merge accepts in take_from_loser
+  const char* label_key;  // catalogue key of the field's label
+};
+
+struct ClientKind {
+  const char* type;          // the service's object type: "company" or "person"
+  const char* base;          // the list page the other pages live under: "/companies" or "/persons"
+  const char* children_key;  // catalogue key saying what moves from the merged record
+  const char* warning_key;   // catalogue key heading the likely duplicates on a refused save
+  const char* confirm_key;   // catalogue key of the form's «save anyway» box
+  std::span<const MergeField> merge_fields;
+  json (clients::ClientsService::*get)(const auth::Principal&, std::int64_t);
+};
+
+constexpr MergeField kCompanyMergeFields[] = {
+    {"name", "company.name"},       {"inn", "company.inn"},           {"kpp", "company.kpp"},
+    {"ogrn", "company.ogrn"},       {"segment", "company.segment"},   {"industry", "company.industry"},
+    {"region", "company.region"},   {"size", "company.size"},         {"source", "company.source"},
+    {"address", "company.address"}, {"website", "company.website"},  {"note", "company.note"}};
+constexpr MergeField kPersonMergeFields[] = {
+    {"last_name", "person.last_name"}, {"first_name", "person.first_name"}, {"middle_name", "person.middle_name"},
+    {"birthday", "person.birthday"},   {"inn", "company.inn"},              {"segment", "company.segment"},
+    {"region", "company.region"},      {"source", "company.source"},        {"note", "company.note"}};
+
+const ClientKind kCompanies{"company", "/companies", "merge.children", "dup.warning", "dup.confirm",
+                            kCompanyMergeFields, &clients::ClientsService::get_company};
+const ClientKind kPersons{"person", "/persons", "merge.children_person", "dup.warning_person", "dup.confirm_person",
+                          kPersonMergeFields, &clients::ClientsService::get_person};
+
+// What the partials duplicate_warning and duplicate_confirm show after a 409 from the service: the
+// likely duplicates (name linked to the card, reasons and score) and the «save anyway» box. Adds
+// nothing when the error names no candidates, so the forms then show no warning and no box.
+void add_duplicate_warning(mstch::map& d, const std::string& lang, const ApiError& e, const ClientKind& k) {
+  if (e.status != 409 || !e.extra || !e.extra->contains("candidates")) return;
+  mstch::array cands;
+  for (auto& c : (*e.extra)["candidates"]) {
+    std::string reasons;
+    for (auto& r : c["reasons"]) reasons += (reasons.empty() ? "" : ", ") + i18n::t(lang, "dup." + r.get<std::string>());
+    cands.push_back(mstch::map{{"href", std::string(k.base) + "/" + std::to_string(c["id"].get<std::int64_t>())},
+                               {"name", s(c, "name")},
+                               {"score", std::to_string(c["score"].get<int>())},
+                               {"reasons", reasons}});
+  }
+  if (cands.empty()) return;
+  d.emplace("dup", mstch::map{{"warning", i18n::t(lang, k.warning_key)},
+                              {"confirm", i18n::t(lang, k.confirm_key)},
+                              {"candidates", cands}});
+}
+
 // Re-renders a company form after a 422 (errors next to fields) or 409 (duplicate warning).
 Response company_form_error(Request& req, const ApiError& e, const std::map<std::string, std::string>& f,
                             const std::string& action, const std::string& title_key) {
@@ -195,21 +248,8 @@ Response company_form_error(Request& req, const ApiError& e, const std::map<std:
   auto d = company_form_data(lang, f);
   d.emplace("action", action);
   d.emplace("err", field_errors(e));
-  if (e.status == 409 && e.extra) {
-    mstch::array cands;
-    for (auto& c : (*e.extra)["candidates"]) {
-      std::string reasons;
-      for (auto& r : c["reasons"]) reasons += (reasons.empty() ? "" : ", ") + i18n::t(lang, "dup." + r.get<std::string>());
-      cands.push_back(mstch::map{{"id", std::to_string(c["id"].get<std::int64_t>())},
-                                 {"name", s(c, "name")},
-                                 {"score", std::to_string(c["score"].get<int>())},
-                                 {"reasons", reasons}});
-    }
-    d.emplace("has_candidates", !cands.empty());
-    d.emplace("candidates", cands);
-  } else {
-    d.emplace("form_error", e.title);
-  }
+  add_duplicate_warning(d, lang, e, kCompanies);
+  if (!d.count("dup")) d.emplace("form_error", e.title);
   return page(req, e.status, "company_form", d, title_key);
 }
 
@@ -225,6 +265,47 @@ mstch::map list_data(Request& req, const clients::Page& pg, bool company) {
     d.emplace("next_query", qs + "after=" + std::to_string(*pg.next));
   }
   return d;
+}
+
+// The values the card's edit form shows for a person (phones and e-mails one a line).
+std::map<std::string, std::string> form_of_person(const json& c) {
+  std::map<std::string, std::string> f;
+  for (const char* k : {"last_name", "first_name", "middle_name", "birthday", "inn", "region"}) f[k] = s(c, k);
+  std::string phones, emails;
+  for (auto& p : c["phones"]) phones += s(p, "number") + "\n";
+  for (auto& e : c["emails"]) emails += s(e, "email") + "\n";
+  f["phones"] = phones;
+  f["emails"] = emails;
+  f["version"] = std::to_string(c["version"].get<std::int64_t>());
+  return f;
+}
+
+// The person card. Its edit form shows `sent` (what the user typed when a save was refused, the
+// form then open with `extra`: field errors, the duplicate warning) or else the record's values.
+Response person_card(clients::ClientsService& svc, Request& req, std::int64_t id, int status,
+                     const std::map<std::string, std::string>* sent = nullptr, mstch::map extra = {}) {
+  const auto& lang = req.ctx->lang;
+  auto p = svc.get_person(principal(req), id);
+  auto d = person_view(lang, p);
+  mstch::array history;
+  for (auto& h : svc.history(principal(req), "person", id))
+    history.push_back(mstch::map{{"at", ru_date(s(h, "at")) + " " + s(h, "at").substr(11, 5)},
+                                 {"login", s(h, "login")},
+                                 {"action", i18n::t(lang, "action." + s(h, "action"))},
+                                 {"changes", h["changes"].dump()}});
+  d.emplace("history", history);
+  d.emplace("channels", options(lang, "channel.", clients::kConsentChannels, "paper"));
+  d.emplace("today", store::now_iso().substr(0, 10));
+  d.emplace("person_id", std::to_string(id));
+  const auto form = sent ? *sent : form_of_person(p);
+  for (const char* k :
+       {"last_name", "first_name", "middle_name", "birthday", "inn", "region", "phones", "emails", "version"}) {
+    auto it = form.find(k);
+    d.emplace(std::string("f_") + k, it == form.end() ? std::string() : it->second);
+  }
+  if (sent) d.emplace("edit_open", true);
+  for (auto& [k, v] : extra) d[k] = std::move(v);
+  return page(req, status, "person", d, "persons.card");
 }
 
 std::int64_t form_int(const std::map<std::string, std::string>& f, const char* k) {
@@ -243,36 +324,6 @@ std::int64_t query_int(const Request& req, const char* k) {
 }
 
 // ------------------------------------------------------------------ duplicates and merge
-// The duplicate scan, "not a duplicate" and the merge screen are the same pages for companies and
-// persons; a ClientKind says what differs between the two.
-
-struct MergeField {
-  const char* field;      // a field name ClientsService::merge accepts in take_from_loser
-  const char* label_key;  // catalogue key of the field's label
-};
-
-struct ClientKind {
-  const char* type;          // the service's object type: "company" or "person"
-  const char* base;          // the list page the other pages live under: "/companies" or "/persons"
-  const char* children_key;  // catalogue key saying what moves from the merged record
-  std::span<const MergeField> merge_fields;
-  json (clients::ClientsService::*get)(const auth::Principal&, std::int64_t);
-};
-
-constexpr MergeField kCompanyMergeFields[] = {
-    {"name", "company.name"},       {"inn", "company.inn"},           {"kpp", "company.kpp"},
-    {"ogrn", "company.ogrn"},       {"segment", "company.segment"},   {"industry", "company.industry"},
-    {"region", "company.region"},   {"size", "company.size"},         {"source", "company.source"},
-    {"address", "company.address"}, {"website", "company.website"},  {"note", "company.note"}};
-constexpr MergeField kPersonMergeFields[] = {
-    {"last_name", "person.last_name"}, {"first_name", "person.first_name"}, {"middle_name", "person.middle_name"},
-    {"birthday", "person.birthday"},   {"inn", "company.inn"},              {"segment", "company.segment"},
-    {"region", "company.region"},      {"source", "company.source"},        {"note", "company.note"}};
-
-const ClientKind kCompanies{"company", "/companies", "merge.children", kCompanyMergeFields,
-                            &clients::ClientsService::get_company};
-const ClientKind kPersons{"person", "/persons", "merge.children_person", kPersonMergeFields,
-                          &clients::ClientsService::get_person};
 
 // A field's value as the merge screen shows it: codes as their labels, dates as ДД.ММ.ГГГГ.
 std::string merge_value(const std::string& lang, const json& rec, const std::string& field) {
@@ -509,7 +560,14 @@ void register_clients_pages(App& app) {
             return Response::redirect(req, "/persons/" + std::to_string(p["id"].get<std::int64_t>()));
           } catch (const ApiError& e) {
             if (e.status != 422 && e.status != 409) throw;
-            mstch::map d{{"err", field_errors(e)}, {"form_error", e.title}, {"q", std::string()}};
+            // The list page again with the form open and what was typed: errors next to the fields,
+            // or the likely duplicates and the «save anyway» box.
+            auto d = list_data(req, svc.list_persons(principal(req), list_query(req)), false);
+            d.emplace("err", field_errors(e));
+            add_duplicate_warning(d, req.ctx->lang, e, kPersons);
+            if (!d.count("dup")) d.emplace("form_error", e.title);
+            d.emplace("form_open", true);
+            d.emplace("q", std::string());
             for (const char* k : {"last_name", "first_name", "middle_name", "birthday", "region", "phone", "email"})
               d.emplace(std::string("v_") + k, f[k]);
             return page(req, e.status, "persons", d, "persons.title");
@@ -523,24 +581,7 @@ void register_clients_pages(App& app) {
   r.add("GET", "/persons/merge", merge_page(svc, kPersons),
         {.api = false, .summary = "Merge screen for persons: pick each field's value"});
   r.add("POST", "/persons/merge", merge_action(svc, kPersons), {.api = false, .summary = "Merge two persons"});
-  r.add("GET", "/persons/{id}",
-        [&svc](Request& req) {
-          const auto& lang = req.ctx->lang;
-          auto id = id_param(req);
-          auto p = svc.get_person(principal(req), id);
-          auto d = person_view(lang, p);
-          mstch::array history;
-          for (auto& h : svc.history(principal(req), "person", id))
-            history.push_back(mstch::map{{"at", ru_date(s(h, "at")) + " " + s(h, "at").substr(11, 5)},
-                                         {"login", s(h, "login")},
-                                         {"action", i18n::t(lang, "action." + s(h, "action"))},
-                                         {"changes", h["changes"].dump()}});
-          d.emplace("history", history);
-          d.emplace("channels", options(lang, "channel.", clients::kConsentChannels, "paper"));
-          d.emplace("today", store::now_iso().substr(0, 10));
-          d.emplace("person_id", std::to_string(id));
-          return page(req, 200, "person", d, "persons.card");
-        },
+  r.add("GET", "/persons/{id}", [&svc](Request& req) { return person_card(svc, req, id_param(req), 200); },
         {.api = false, .summary = "Person card"});
   r.add("POST", "/persons/{id}",
         [&svc](Request& req) {
@@ -548,6 +589,8 @@ void register_clients_pages(App& app) {
           auto f = req.form();
           clients::PersonInput in;
           std::string back = "/persons/" + std::to_string(id);
+          // The card's edit form (not its archive button, not the form linking a company).
+          const bool edit = !f.count("archive") && (!f.count("company_id") || f.at("company_id").empty());
           if (f.count("archive")) {
             in.archived = true;
           } else {
@@ -582,6 +625,14 @@ void register_clients_pages(App& app) {
             return resp;
           } catch (const ApiError& e) {
             if (e.status != 422 && e.status != 409 && e.status != 412) throw;
+            if (edit && e.status != 412) {
+              // The card again with the edit form open and what was typed: errors next to the
+              // fields, or the likely duplicates and the «save anyway» box.
+              mstch::map extra{{"err", field_errors(e)}};
+              add_duplicate_warning(extra, req.ctx->lang, e, kPersons);
+              if (!extra.count("dup")) extra.emplace("form_error", e.title);
+              return person_card(svc, req, id, e.status, &f, std::move(extra));
+            }
             auto resp = Response::redirect(req, back);
             std::string msg = e.title;
             for (auto& fe : e.fields) msg += ". " + fe.message;

@@ -2,7 +2,9 @@
 // A person in the browser: created from the list, linked to a company as a decision maker,
 // a consent to personal-data processing recorded and then withdrawn, all visible on the card;
 // two persons with the same phone found by the duplicate scan and merged with a field picked from
-// the second; two persons with the same e-mail marked as different.
+// the second; two persons with the same e-mail marked as different; a second person with the same
+// phone typed in another format, from the list's form and from a card's edit form, is not saved
+// until «всё равно сохранить» is ticked, and the warning links to the first one.
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, withBrowser, login, PASSWORD } = require('./harness');
@@ -135,5 +137,102 @@ describe('persons in the browser', () => {
     // Both records stay.
     await page.goto(`/persons/${b.id}`);
     assert.match(await page.locator('h1').innerText(), /Орлова Елена/);
+  }));
+
+  // The persons the list finds by a search (one row per person).
+  async function listed(page, q) {
+    await page.goto(`/persons?q=${encodeURIComponent(q)}`);
+    return page.locator('#person-results tbody a[href^="/persons/"]').count();
+  }
+  // Submits a form and resolves with the response to its POST to `path`.
+  async function submit(page, path, button) {
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === path),
+      button.click(),
+    ]);
+    await page.waitForLoadState('load');
+    return res;
+  }
+
+  test('a second person with the same phone in another format is warned about and saved only when confirmed', withBrowser(() => server, async (page) => {
+    const first = await apiPerson({ last_name: 'Белозёрова', first_name: 'Ксения', phones: ['+7 916 555-12-34'] });
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    await login(page, USER.login);
+    await page.goto('/persons');
+    const form = page.locator('details.card', { has: page.locator('form[action="/persons"]') });
+    await form.locator('summary').click();
+    await page.getByLabel('Фамилия').fill('Белозёрова');
+    await page.getByLabel('Имя', { exact: true }).fill('Ксения');
+    await page.getByLabel('Отчество').fill('Павловна');
+    await page.locator('#n-phone').fill('8 (916) 555-12-34');
+    const save = form.locator('button[type=submit].primary');
+    const refused = await submit(page, '/persons', save);
+    assert.equal(refused.status(), 409);
+
+    const warning = page.locator('#duplicate-warning');
+    await warning.waitFor({ state: 'visible' });
+    assert.match(await warning.innerText(), /Похоже, этот человек уже есть в базе/);
+    const candidate = warning.getByRole('link', { name: /Белозёрова Ксения/ });
+    assert.equal(await candidate.getAttribute('href'), `/persons/${first.body.id}`);
+    assert.match(await warning.innerText(), /тот же телефон/, 'the reason is shown in Russian');
+    assert.equal(await page.locator('#n-middle').inputValue(), 'Павловна', 'the form keeps what was typed');
+    assert.equal(await page.locator('#n-phone').inputValue(), '8 (916) 555-12-34');
+    const rows = page.locator('#person-results tbody a', { hasText: 'Белозёрова' });
+    assert.equal(await rows.count(), 1, 'nothing is saved before confirming: the list still shows one');
+
+    await page.getByLabel(/всё равно сохранить/).check();
+    const saved = await submit(page, '/persons', save);
+    assert.equal(saved.status(), 303);
+    await page.waitForURL((u) => /^\/persons\/\d+$/.test(u.pathname) && u.pathname !== `/persons/${first.body.id}`);
+    assert.match(await page.locator('h1').innerText(), /Белозёрова Ксения Павловна/);
+    assert.equal(await listed(page, 'Белозёрова'), 2, 'both persons are saved');
+  }));
+
+  test('the edit form warns about a phone another person has and saves only when confirmed', withBrowser(() => server, async (page) => {
+    const first = await apiPerson({ last_name: 'Ферапонтов', first_name: 'Глеб', phones: ['+7 917 444-00-11'] });
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    const second = await apiPerson({ last_name: 'Ферапонтова', first_name: 'Алла', phones: ['+7 917 444-00-22'] });
+    assert.equal(second.status, 201, JSON.stringify(second.body));
+    await login(page, USER.login);
+    await page.goto(`/persons/${second.body.id}`);
+    await page.locator('#person-edit summary').click();
+    await page.locator('#e-region').fill('Вологда');
+    await page.locator('#e-phones').fill('8 (917) 444-00-11');
+    const save = page.locator('#person-edit button[type=submit].primary');
+    const refused = await submit(page, `/persons/${second.body.id}`, save);
+    assert.equal(refused.status(), 409);
+
+    const warning = page.locator('#duplicate-warning');
+    await warning.waitFor({ state: 'visible' });
+    const candidate = warning.getByRole('link', { name: /Ферапонтов Глеб/ });
+    assert.equal(await candidate.getAttribute('href'), `/persons/${first.body.id}`);
+    assert.match(await warning.innerText(), /тот же телефон/);
+    assert.equal((await page.locator('#e-phones').inputValue()).trim(), '8 (917) 444-00-11', 'the form keeps what was typed');
+    assert.equal(await page.locator('#e-region').inputValue(), 'Вологда');
+    assert.match(await page.locator('dl.props').innerText(), /\+79174440022/, 'the card still shows the saved phone');
+
+    await page.getByLabel(/всё равно сохранить/).check();
+    const saved = await submit(page, `/persons/${second.body.id}`, save);
+    assert.equal(saved.status(), 303);
+    await page.waitForURL((u) => u.pathname === `/persons/${second.body.id}`);
+    const card = await page.locator('dl.props').innerText();
+    assert.match(card, /\+79174440011/);
+    assert.match(card, /Вологда/);
+    assert.equal(await page.locator('#duplicate-warning').count(), 0);
+  }));
+
+  test('an empty name on the edit form is shown next to the field in Russian', withBrowser(() => server, async (page) => {
+    const p = await apiPerson({ last_name: 'Тихомирова', first_name: 'Вера' });
+    assert.equal(p.status, 201, JSON.stringify(p.body));
+    await login(page, USER.login);
+    await page.goto(`/persons/${p.body.id}`);
+    await page.locator('#person-edit summary').click();
+    await page.locator('#e-last').fill('');
+    await page.locator('#e-first').fill('');
+    const res = await submit(page, `/persons/${p.body.id}`, page.locator('#person-edit button[type=submit].primary'));
+    assert.equal(res.status(), 422);
+    assert.match(await page.locator('#x-last').innerText(), /Обязательное поле/);
+    assert.equal(await page.locator('#e-last').getAttribute('aria-invalid'), 'true');
+    assert.match(await page.locator('h1').innerText(), /Тихомирова Вера/, 'nothing was saved');
   }));
 });
