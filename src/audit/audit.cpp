@@ -28,12 +28,17 @@ nlohmann::json diff(const nlohmann::json& before, const nlohmann::json& after, c
 
 void record(store::Tx& tx, const auth::Principal* actor, std::string_view action, std::string_view object_type,
             std::string_view object_id, const nlohmann::json& changes) {
+  record_serialised(tx, actor, action, object_type, object_id, changes.dump());
+}
+
+void record_serialised(store::Tx& tx, const auth::Principal* actor, std::string_view action,
+                       std::string_view object_type, std::string_view object_id, std::string changes_json) {
   tx.exec(
       "INSERT INTO audit_log (at, user_id, login, action, object_type, object_id, changes, ip) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       {store::now_iso(), actor ? store::Param{actor->user_id} : store::Param{nullptr},
        actor ? actor->login : std::string("system"), std::string(action), std::string(object_type),
-       std::string(object_id), changes.dump(), actor ? actor->ip : std::string()});
+       std::string(object_id), std::move(changes_json), actor ? actor->ip : std::string()});
 }
 
 nlohmann::json Entry::to_json() const {

@@ -23,6 +23,10 @@ nlohmann::json diff(const nlohmann::json& before, const nlohmann::json& after,
 // action: "create", "update", "archive", "login", "read_confidential", …
 void record(store::Tx& tx, const auth::Principal* actor, std::string_view action, std::string_view object_type,
             std::string_view object_id, const nlohmann::json& changes);
+// The same with the changes already serialised as a JSON object (bulk paths that write JSON
+// without building a tree).
+void record_serialised(store::Tx& tx, const auth::Principal* actor, std::string_view action,
+                       std::string_view object_type, std::string_view object_id, std::string changes_json);
 
 struct Entry {
   std::int64_t id;

@@ -88,13 +88,13 @@ void opt_int(std::string& out, const std::optional<std::int64_t>& v) {
 }  // namespace
 
 // Keys in the order nlohmann::json (a std::map) prints them, so both forms are byte-identical.
-void append_json(std::string& out, const Company& c) {
+void append_json(std::string& out, const Company& c, bool meta) {
   out += '{';
   key(out, "address", true), str(out, c.address);
   key(out, "archived"), out += c.archived ? "true" : "false";
   key(out, "bank_account"), opt_str(out, c.bank_account);
   key(out, "bank_bik"), opt_str(out, c.bank_bik);
-  key(out, "created_at"), str(out, c.created_at);
+  if (meta) key(out, "created_at"), str(out, c.created_at);
   key(out, "department_id"), opt_int(out, c.department_id);
   key(out, "emails"), out += '[';
   for (std::size_t i = 0; i < c.emails.size(); ++i) {
@@ -127,8 +127,10 @@ void append_json(std::string& out, const Company& c) {
   key(out, "segment"), str(out, c.segment);
   key(out, "size"), str(out, c.size);
   key(out, "source"), str(out, c.source);
-  key(out, "updated_at"), str(out, c.updated_at);
-  key(out, "version"), out += std::to_string(c.version);
+  if (meta) {
+    key(out, "updated_at"), str(out, c.updated_at);
+    key(out, "version"), out += std::to_string(c.version);
+  }
   key(out, "website"), str(out, c.website);
   out += '}';
 }

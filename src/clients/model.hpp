@@ -83,7 +83,8 @@ struct Person {
 
 nlohmann::json to_json(const Company& c);
 // The same JSON as to_json(c).dump(), appended to `out` without building a JSON tree (list pages).
-void append_json(std::string& out, const Company& c);
+// meta = false leaves out created_at, updated_at and version (the audit view of a record).
+void append_json(std::string& out, const Company& c, bool meta = true);
 nlohmann::json to_json(const Person& p);
 
 // A likely duplicate found for a record being saved or by the base scan.

@@ -408,6 +408,23 @@ std::vector<std::int64_t> ids_by(Tx& tx, const std::string& type, const std::str
   return out;
 }
 
+std::optional<Holder> load_holder(Tx& tx, const std::string& type, std::int64_t id) {
+  const bool company = type == "company";
+  auto r = tx.one(company ? "SELECT owner_id, department_id, name, '', '' FROM companies WHERE id = ?"
+                          : "SELECT owner_id, department_id, last_name, first_name, middle_name FROM persons WHERE id = ?",
+                  {id});
+  if (!r) return std::nullopt;
+  Holder h{r->opt_i64(0), r->opt_i64(1), r->str(2)};
+  if (!company) {
+    Person named;
+    named.last_name = std::move(h.name);
+    named.first_name = r->str(3);
+    named.middle_name = r->str(4);
+    h.name = named.full_name();
+  }
+  return h;
+}
+
 std::vector<std::int64_t> ids_by_phone(Tx& tx, const std::string& type, const std::string& number) {
   std::vector<std::int64_t> out;
   for (auto& r : tx.query("SELECT p.object_id FROM client_phones p JOIN " + table_of(type) +

@@ -68,6 +68,13 @@ std::vector<std::int64_t> ids_by_email(store::Tx& tx, const std::string& type, c
 // their name keys; at most `limit`.
 std::vector<std::pair<std::int64_t, std::string>> name_neighbours(store::Tx& tx, const std::string& type,
                                                                   const std::string& name_key, int limit);
+// Who holds a record and what it is called: enough for a permission check and a candidate line
+// (one query instead of loading the whole record with its phones and e-mails).
+struct Holder {
+  std::optional<std::int64_t> owner_id, department_id;
+  std::string name;
+};
+std::optional<Holder> load_holder(store::Tx& tx, const std::string& type, std::int64_t id);
 bool marked_not_duplicate(store::Tx& tx, const std::string& type, std::int64_t a, std::int64_t b);
 void mark_not_duplicate(store::Tx& tx, const std::string& type, std::int64_t a, std::int64_t b, std::int64_t user_id);
 

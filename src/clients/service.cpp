@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <type_traits>
 
 #include "audit/audit.hpp"
 #include "auth/policy.hpp"
@@ -163,6 +164,30 @@ json audit_view(const json& j) {
   return out;
 }
 
+// The duplicate keys an edit adds to a record: a changed ИНН/ОГРН, phones and e-mails it did
+// not have.
+struct AddedKeys {
+  std::optional<std::string> inn, ogrn;
+  std::vector<Phone> phones;
+  std::vector<Email> emails;
+  bool empty() const { return !inn && !ogrn && phones.empty() && emails.empty(); }
+};
+
+template <class T>
+AddedKeys added_keys(const T& before, const T& after) {
+  AddedKeys k;
+  if (after.inn != before.inn) k.inn = after.inn;
+  if constexpr (std::is_same_v<T, Company>)
+    if (after.ogrn != before.ogrn) k.ogrn = after.ogrn;
+  for (const auto& ph : after.phones)
+    if (std::none_of(before.phones.begin(), before.phones.end(), [&](const Phone& x) { return x.number == ph.number; }))
+      k.phones.push_back(ph);
+  for (const auto& em : after.emails)
+    if (std::none_of(before.emails.begin(), before.emails.end(), [&](const Email& x) { return x.email == em.email; }))
+      k.emails.push_back(em);
+  return k;
+}
+
 }  // namespace
 
 // ------------------------------------------------------------------ validation
@@ -296,19 +321,10 @@ std::vector<Candidate> ClientsService::candidates(Tx& tx, const Principal& p, co
   for (auto& [id, c] : found) {
     if (exclude && repo::marked_not_duplicate(tx, type, *exclude, id)) continue;
     // Never reveal a record the caller may not see.
-    std::optional<std::int64_t> owner, dept;
-    std::string name;
-    if (type == "company") {
-      auto rec = repo::load_company(tx, id);
-      if (!rec) continue;
-      owner = rec->owner_id, dept = rec->department_id, name = rec->name;
-    } else {
-      auto rec = repo::load_person(tx, id);
-      if (!rec) continue;
-      owner = rec->owner_id, dept = rec->department_id, name = rec->full_name();
-    }
-    if (!auth::allowed(tx, p, Action::read, subject(type, id, owner, dept))) continue;
-    c.name = name;
+    auto holder = repo::load_holder(tx, type, id);
+    if (!holder || !auth::allowed(tx, p, Action::read, subject(type, id, holder->owner_id, holder->department_id)))
+      continue;
+    c.name = std::move(holder->name);
     out.push_back(c);
   }
   std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
@@ -319,9 +335,10 @@ std::vector<Candidate> ClientsService::candidates(Tx& tx, const Principal& p, co
 }
 
 std::vector<Candidate> ClientsService::candidates_tx(Tx& tx, const Principal& p, const Company& c,
-                                                     std::optional<std::int64_t> exclude, bool similar) {
-  return candidates(tx, p, "company", c.inn, c.ogrn, c.phones, c.emails, core::ru::company_name_key(c.name), exclude,
-                    similar);
+                                                     std::optional<std::int64_t> exclude, bool similar,
+                                                     const std::string* name_key) {
+  return candidates(tx, p, "company", c.inn, c.ogrn, c.phones, c.emails,
+                    name_key ? *name_key : core::ru::company_name_key(c.name), exclude, similar);
 }
 
 std::vector<Candidate> ClientsService::company_candidates(const Principal& p, const CompanyInput& in,
@@ -346,11 +363,16 @@ static ApiError duplicate_error(const Principal& p, const std::vector<Candidate>
 
 // ------------------------------------------------------------------ companies
 
-std::int64_t ClientsService::insert_company_tx(Tx& tx, const Principal& p, Company& c, bool index) {
+std::int64_t ClientsService::insert_company_tx(Tx& tx, const Principal& p, Company& c, bool index,
+                                              const std::string* name_key) {
   c.created_at = c.updated_at = store::now_iso();
-  c.id = repo::insert_company(tx, c, core::ru::company_name_key(c.name), index);
-  // A new record: every field is new, so the record itself is the change (no diff to compute).
-  audit::record(tx, &p, "create", "company", std::to_string(c.id), {{"created", audit_view(to_json(c))}});
+  c.id = repo::insert_company(tx, c, name_key ? *name_key : core::ru::company_name_key(c.name), index);
+  // A new record: every field is new, so the record itself is the change (no diff to compute);
+  // written straight as text, the same bytes as {"created": audit_view(to_json(c))}.dump().
+  std::string changes = "{\"created\":";
+  append_json(changes, c, /*meta=*/false);
+  changes += '}';
+  audit::record_serialised(tx, &p, "create", "company", std::to_string(c.id), std::move(changes));
   return c.id;
 }
 
@@ -430,10 +452,12 @@ json ClientsService::update_company(const Principal& p, std::int64_t id, const C
       auth::require(tx, p, Action::update, subject("company", id, after.owner_id, after.department_id));
     }
     if (!in.confirm_duplicate && !after.archived) {
-      const bool key_changed = after.inn != before->inn || after.ogrn != before->ogrn || after.name != before->name ||
-                               in.phones.has_value() || in.emails.has_value();
-      if (key_changed) {
-        auto cands = candidates_tx(tx, p, after, id);
+      // Only what this edit adds can make a new duplicate: saving a card again does not ask about
+      // the same phone every time.
+      auto added = added_keys(*before, after);
+      std::string key = after.name != before->name ? core::ru::company_name_key(after.name) : std::string();
+      if (!added.empty() || !key.empty()) {
+        auto cands = candidates(tx, p, "company", added.inn, added.ogrn, added.phones, added.emails, key, id);
         if (!cands.empty()) throw duplicate_error(p, cands);
       }
     }
@@ -548,9 +572,12 @@ json ClientsService::update_person(const Principal& p, std::int64_t id, const Pe
       after.department_id = dept->opt_i64(0);
       auth::require(tx, p, Action::update, subject("person", id, after.owner_id, after.department_id));
     }
-    if (!in.confirm_duplicate && (in.phones || in.emails || after.inn != before->inn)) {
-      auto cands = candidates(tx, p, "person", after.inn, std::nullopt, after.phones, after.emails, "", id);
-      if (!cands.empty()) throw duplicate_error(p, cands);
+    if (!in.confirm_duplicate && !after.archived) {
+      auto added = added_keys(*before, after);
+      if (!added.empty()) {
+        auto cands = candidates(tx, p, "person", added.inn, std::nullopt, added.phones, added.emails, "", id);
+        if (!cands.empty()) throw duplicate_error(p, cands);
+      }
     }
     after.updated_at = store::now_iso();
     if (!repo::update_person(tx, after, core::ru::person_name_key(after.full_name()))) stale(p);

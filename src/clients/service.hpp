@@ -105,9 +105,12 @@ class ClientsService {
   // In-transaction pieces used by import: duplicate candidates of a validated company, and
   // inserting/updating one with its audit record. They do not check the policy.
   // similar: also look for similar (not equal) names — costly; import leaves it out.
+  // name_key: the company_name_key of c.name when the caller has computed it already.
   std::vector<Candidate> candidates_tx(store::Tx& tx, const auth::Principal& p, const Company& c,
-                                       std::optional<std::int64_t> exclude, bool similar = true);
-  std::int64_t insert_company_tx(store::Tx& tx, const auth::Principal& p, Company& c, bool index = true);
+                                       std::optional<std::int64_t> exclude, bool similar = true,
+                                       const std::string* name_key = nullptr);
+  std::int64_t insert_company_tx(store::Tx& tx, const auth::Principal& p, Company& c, bool index = true,
+                                 const std::string* name_key = nullptr);
   bool update_company_tx(store::Tx& tx, const auth::Principal& p, const Company& before, Company& after);
 
  private:

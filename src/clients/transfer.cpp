@@ -229,18 +229,20 @@ ImportResult import_companies(ClientsService& svc, store::Database& db, const au
       std::vector<std::string> values;
       Company company;
       std::vector<http::FieldError> errs;
+      std::string name_key;
     };
     std::vector<Item> batch;
     while (batch.size() < opts.batch && (more = reader->next(row))) {
       ++line_no;
       if (line_no <= opts.resume.rows) continue;
       counts.rows = line_no;
-      Item it{static_cast<std::int64_t>(reader->row_number()), row, {}, {}};
+      Item it{static_cast<std::int64_t>(reader->row_number()), row, {}, {}, {}};
       auto in = row_input(row, res.mapping, lang, it.errs);
       it.company.owner_id = p.user_id == 0 ? std::nullopt : std::optional<std::int64_t>(p.user_id);
       it.company.department_id = p.department_id;
       ClientsService::apply(in, it.company, lang, it.errs);
       if (row.size() > res.columns.size()) it.errs.push_back({"row", i18n::t(lang, "import.ragged"), "ragged"});
+      if (it.errs.empty()) it.name_key = core::ru::company_name_key(it.company.name);
       batch.push_back(std::move(it));
     }
     if (!more && !reader->error().empty()) res.error = reader->error();
@@ -265,7 +267,7 @@ ImportResult import_companies(ClientsService& svc, store::Database& db, const au
         }
         if (careful) tx.exec("SAVEPOINT import_row");
         try {
-          auto cands = svc.candidates_tx(tx, p, it.company, std::nullopt, /*similar=*/false);
+          auto cands = svc.candidates_tx(tx, p, it.company, std::nullopt, /*similar=*/false, &it.name_key);
           cands.erase(std::remove_if(cands.begin(), cands.end(), [](const Candidate& c) { return !strong(c); }),
                       cands.end());
           if (!cands.empty() && opts.on_duplicate == "skip") {
@@ -298,7 +300,7 @@ ImportResult import_companies(ClientsService& svc, store::Database& db, const au
             }
           } else {
             // A careful re-run indexes row by row: a rolled-back row must not stay in the index.
-            auto id = svc.insert_company_tx(tx, p, it.company, /*index=*/careful);
+            auto id = svc.insert_company_tx(tx, p, it.company, /*index=*/careful, &it.name_key);
             if (!careful) {
               if (first_new == 0) first_new = id;
               last_new = id;

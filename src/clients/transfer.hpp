@@ -2,9 +2,10 @@
 // Import and export of companies: CSV (UTF-8 or Windows-1251, `;` or `,`) and XLSX through
 // core/tabular; column mapping by header names (Russian or English); per-row validation with
 // the same rules as the API; duplicate handling skip / update / create; rejected rows reported
-// with their reason. Each row is saved whole or not at all (a savepoint per row); rows are
-// committed in batches, and the number of rows done is returned with every progress report so
-// that an interrupted job can resume after the last committed batch.
+// with their reason. Each row is saved whole or not at all (a batch that fails in the database is
+// re-run with a savepoint per row); rows are committed in batches, and the number of rows done is
+// returned with every progress report so that an interrupted job can resume after the last
+// committed batch.
 #include <chrono>
 #include <functional>
 #include <map>
@@ -32,7 +33,7 @@ struct ImportOptions {
   std::map<std::string, std::size_t> mapping;     // field → column; empty: from the header
   std::string report_path;                        // CSV of rejected rows ("" for none)
   ImportCounts resume;                            // counts of an interrupted run: rows ≤ resume.rows are skipped
-  std::size_t batch = 1000;                       // rows per transaction
+  std::size_t batch = 5000;                       // rows per transaction
   // Pause after each batch so that other writers (users of a running server) get the write lock
   // between batches: SQLite's lock has no queue.
   std::chrono::milliseconds pause{0};

@@ -100,10 +100,19 @@ static std::string format_iso(std::chrono::system_clock::time_point tp) {
   std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
+  // "YYYY-MM-DDTHH:MM:SS.mmmZ", written digit by digit (this runs for every write of a bulk import).
+  std::string out = "0000-00-00T00:00:00.000Z";
+  auto put = [&out](std::size_t end, int value, int width) {
+    for (int i = 0; i < width; ++i, value /= 10) out[end - static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  put(3, tm.tm_year + 1900, 4);
+  put(6, tm.tm_mon + 1, 2);
+  put(9, tm.tm_mday, 2);
+  put(12, tm.tm_hour, 2);
+  put(15, tm.tm_min, 2);
+  put(18, tm.tm_sec, 2);
+  put(22, static_cast<int>(ms % 1000), 3);
+  return out;
 }
 
 std::string now_iso() { return format_iso(std::chrono::system_clock::now()); }

@@ -226,6 +226,27 @@ describe('clients: persons', () => {
     assert.ok(scan.body.items.some((g) => g.ids.includes(base.id) && g.score > 0), scan.text.slice(0, 600));
   });
 
+  test('an edit asks about duplicates only for what it adds, not for a phone the card already had', async () => {
+    const first = await create({ name: 'Лаптев Олег', phones: ['+7 (921) 777-10-20'] });
+    const twin = await call(server, 'POST', '/api/v1/persons', {
+      token: sales, json: { name: 'Лаптева Ольга', phones: ['+7 921 777-10-20'], confirm_duplicate: true },
+    });
+    expectStatus(twin, 201);
+    // Saving the twin's card again with the same phone (as the edit form does) is not a 409.
+    const resave = await call(server, 'PATCH', `/api/v1/persons/${twin.body.id}`, {
+      token: sales, json: { middle_name: 'Игоревна', phones: ['8 921 777 10 20'] },
+    });
+    expectStatus(resave, 200);
+    assert.equal(resave.body.middle_name, 'Игоревна');
+    // Adding the phone of another person is.
+    const third = await create({ name: 'Зуев Пётр', phones: ['+7 921 777-30-40'] });
+    const res = await rejected(() => call(server, 'PATCH', `/api/v1/persons/${first.id}`, {
+      token: sales, json: { phones: ['+7 921 777-10-20', '+7 921 777-30-40'] },
+    }));
+    const p = expectProblem(res, 409);
+    assert.deepEqual((p.candidates || []).map((c) => c.id), [third.id], res.text);
+  });
+
   test('merge of persons moves contacts, links and consents to the survivor', async () => {
     const s = await create({ name: 'Громов Илья', phones: ['+7 913 100-00-01'], companies: [{ company_id: company.id, position: 'Директор', decision_maker: true }] });
     const l = await create({ name: 'Громов Илья Ильич', phones: ['+7 913 100-00-02'], emails: ['gromov@example.org'], birthday: '1970-01-02' });

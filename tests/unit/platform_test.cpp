@@ -218,4 +218,10 @@ TEST(ClientsJson, ListSerialiserMatchesTheJsonTree) {
   out.clear();
   clients::append_json(out, empty);
   EXPECT_EQ(out, clients::to_json(empty).dump());
+  // The audit view (no created_at, updated_at, version) is the tree without those keys.
+  out.clear();
+  clients::append_json(out, c, /*meta=*/false);
+  auto view = clients::to_json(c);
+  for (const char* k : {"created_at", "updated_at", "version"}) view.erase(k);
+  EXPECT_EQ(out, view.dump());
 }

@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
+#include <regex>
 #include <cstdlib>
 #include <filesystem>
 #include <ostream>
@@ -504,3 +506,21 @@ INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::sqlite,
                          });
 
 }  // namespace
+
+TEST(StoreTime, NowIsoIsUtcToTheMillisecond) {
+  const std::time_t before = std::time(nullptr);
+  const std::string s = now_iso();
+  const std::time_t after = std::time(nullptr);
+  ASSERT_TRUE(std::regex_match(s, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)"))) << s;
+  // The seconds part is one of the wall-clock seconds around the call, in UTC.
+  bool matched = false;
+  for (std::time_t t = before; t <= after; ++t) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    matched = matched || s.compare(0, 19, buf) == 0;
+  }
+  EXPECT_TRUE(matched) << s;
+  EXPECT_GT(iso_after(86400), s);
+}
