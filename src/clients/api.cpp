@@ -252,7 +252,9 @@ void register_clients_api(App& app) {
         {.summary = "Update or archive a company; If-Match for optimistic concurrency"});
 
   r.add("GET", "/api/v1/persons",
-        [&s](Request& req) { return Response::json(200, page_json(s.list_persons(principal(req), list_query(req)))); },
+        [&s](Request& req) {
+          return Response::text(200, s.list_persons_json(principal(req), list_query(req)), "application/json");
+        },
         {.summary = "List and search persons (keyset; q, filters, sort)"});
   r.add("POST", "/api/v1/persons",
         [&s](Request& req) {

@@ -1,5 +1,7 @@
 #include "clients/model.hpp"
 
+#include <type_traits>
+
 namespace sdelka::clients {
 
 using nlohmann::json;
@@ -85,26 +87,33 @@ void opt_int(std::string& out, const std::optional<std::int64_t>& v) {
   if (v) out += std::to_string(*v);
   else out += "null";
 }
+void boolean(std::string& out, bool v) { out += v ? "true" : "false"; }
+// [{"number"|"email": …, "type": …}, …]
+template <class T>
+void contacts(std::string& out, const std::vector<T>& v) {
+  out += '[';
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += ',';
+    out += '{';
+    if constexpr (std::is_same_v<T, Phone>) key(out, "number", true), str(out, v[i].number);
+    else key(out, "email", true), str(out, v[i].email);
+    key(out, "type"), str(out, v[i].type);
+    out += '}';
+  }
+  out += ']';
+}
 }  // namespace
 
 // Keys in the order nlohmann::json (a std::map) prints them, so both forms are byte-identical.
 void append_json(std::string& out, const Company& c, bool meta) {
   out += '{';
   key(out, "address", true), str(out, c.address);
-  key(out, "archived"), out += c.archived ? "true" : "false";
+  key(out, "archived"), boolean(out, c.archived);
   key(out, "bank_account"), opt_str(out, c.bank_account);
   key(out, "bank_bik"), opt_str(out, c.bank_bik);
   if (meta) key(out, "created_at"), str(out, c.created_at);
   key(out, "department_id"), opt_int(out, c.department_id);
-  key(out, "emails"), out += '[';
-  for (std::size_t i = 0; i < c.emails.size(); ++i) {
-    if (i) out += ',';
-    out += '{';
-    key(out, "email", true), str(out, c.emails[i].email);
-    key(out, "type"), str(out, c.emails[i].type);
-    out += '}';
-  }
-  out += ']';
+  key(out, "emails"), contacts(out, c.emails);
   key(out, "id"), out += std::to_string(c.id);
   key(out, "industry"), str(out, c.industry);
   key(out, "inn"), opt_str(out, c.inn);
@@ -113,15 +122,7 @@ void append_json(std::string& out, const Company& c, bool meta) {
   key(out, "note"), str(out, c.note);
   key(out, "ogrn"), opt_str(out, c.ogrn);
   key(out, "owner_id"), opt_int(out, c.owner_id);
-  key(out, "phones"), out += '[';
-  for (std::size_t i = 0; i < c.phones.size(); ++i) {
-    if (i) out += ',';
-    out += '{';
-    key(out, "number", true), str(out, c.phones[i].number);
-    key(out, "type"), str(out, c.phones[i].type);
-    out += '}';
-  }
-  out += ']';
+  key(out, "phones"), contacts(out, c.phones);
   key(out, "referrer_company_id"), opt_int(out, c.referrer_company_id);
   key(out, "region"), str(out, c.region);
   key(out, "segment"), str(out, c.segment);
@@ -143,9 +144,61 @@ std::string Person::full_name() const {
 }
 
 bool Person::consent_active() const {
+  if (consents.empty()) return stored_consent_active;
   for (const auto& c : consents)
     if (!c.withdrawn_at) return true;
   return false;
+}
+
+void append_json(std::string& out, const Person& p) {
+  out += '{';
+  key(out, "archived", true), boolean(out, p.archived);
+  key(out, "birthday"), opt_str(out, p.birthday);
+  key(out, "companies"), out += '[';
+  for (std::size_t i = 0; i < p.companies.size(); ++i) {
+    const auto& l = p.companies[i];
+    if (i) out += ',';
+    out += '{';
+    key(out, "company_id", true), out += std::to_string(l.company_id);
+    key(out, "company_name"), str(out, l.company_name);
+    key(out, "decision_maker"), boolean(out, l.decision_maker);
+    key(out, "position"), str(out, l.position);
+    out += '}';
+  }
+  out += ']';
+  key(out, "consent_active"), boolean(out, p.consent_active());
+  key(out, "consents"), out += '[';
+  for (std::size_t i = 0; i < p.consents.size(); ++i) {
+    const auto& c = p.consents[i];
+    if (i) out += ',';
+    out += '{';
+    key(out, "channel", true), str(out, c.channel);
+    key(out, "given_at"), str(out, c.given_at);
+    key(out, "id"), out += std::to_string(c.id);
+    key(out, "purpose"), str(out, c.purpose);
+    key(out, "text_version"), str(out, c.text_version);
+    key(out, "withdrawn_at"), opt_str(out, c.withdrawn_at);
+    out += '}';
+  }
+  out += ']';
+  key(out, "created_at"), str(out, p.created_at);
+  key(out, "department_id"), opt_int(out, p.department_id);
+  key(out, "emails"), contacts(out, p.emails);
+  key(out, "first_name"), str(out, p.first_name);
+  key(out, "id"), out += std::to_string(p.id);
+  key(out, "inn"), opt_str(out, p.inn);
+  key(out, "last_name"), str(out, p.last_name);
+  key(out, "middle_name"), str(out, p.middle_name);
+  key(out, "name"), str(out, p.full_name());
+  key(out, "note"), str(out, p.note);
+  key(out, "owner_id"), opt_int(out, p.owner_id);
+  key(out, "phones"), contacts(out, p.phones);
+  key(out, "region"), str(out, p.region);
+  key(out, "segment"), str(out, p.segment);
+  key(out, "source"), str(out, p.source);
+  key(out, "updated_at"), str(out, p.updated_at);
+  key(out, "version"), out += std::to_string(p.version);
+  out += '}';
 }
 
 json to_json(const Person& p) {

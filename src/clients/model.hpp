@@ -76,6 +76,9 @@ struct Person {
   std::vector<Email> emails;
   std::vector<CompanyLink> companies;
   std::vector<Consent> consents;
+  // consent_active() as the database answered it when the consents themselves are not loaded
+  // (list pages).
+  bool stored_consent_active = false;
   std::string full_name() const;
   // True when some consent is given and not withdrawn (campaigns may address the person).
   bool consent_active() const;
@@ -86,6 +89,7 @@ nlohmann::json to_json(const Company& c);
 // meta = false leaves out created_at, updated_at and version (the audit view of a record).
 void append_json(std::string& out, const Company& c, bool meta = true);
 nlohmann::json to_json(const Person& p);
+void append_json(std::string& out, const Person& p);
 
 // A likely duplicate found for a record being saved or by the base scan.
 struct Candidate {

@@ -53,7 +53,8 @@ Company company_row(const Row& r) {
 
 const char* kPersonCols =
     "c.id, c.last_name, c.first_name, c.middle_name, c.inn, c.birthday, c.segment, c.region, c.source, c.note, "
-    "c.owner_id, c.department_id, c.archived, c.version, c.created_at, c.updated_at";
+    "c.owner_id, c.department_id, c.archived, c.version, c.created_at, c.updated_at, "
+    "CASE WHEN EXISTS (SELECT 1 FROM consents k WHERE k.person_id = c.id AND k.withdrawn_at IS NULL) THEN 1 ELSE 0 END";
 
 Person person_row(const Row& r) {
   Person p;
@@ -73,6 +74,7 @@ Person person_row(const Row& r) {
   p.version = r.i64(13);
   p.created_at = r.str(14);
   p.updated_at = r.str(15);
+  p.stored_consent_active = r.i64(16) != 0;
   return p;
 }
 

@@ -480,12 +480,12 @@ Page ClientsService::list_companies(const Principal& p, repo::ListQuery q) {
   return page;
 }
 
-std::string ClientsService::list_companies_json(const Principal& p, repo::ListQuery q) {
-  q.vis = visibility(p, "company");
-  std::vector<Company> rows;
-  db_.read([&](Tx& tx) { rows = repo::list_companies(tx, q); });
+namespace {
+// {"items":[…],"next":…} of one page read with limit + 1 rows, written straight into one string.
+template <class T>
+std::string page_text(std::vector<T>& rows, int limit) {
   std::optional<std::int64_t> next;
-  if (static_cast<int>(rows.size()) > q.limit) {
+  if (static_cast<int>(rows.size()) > limit) {
     rows.pop_back();
     next = rows.back().id;
   }
@@ -500,6 +500,21 @@ std::string ClientsService::list_companies_json(const Principal& p, repo::ListQu
   out += next ? "\"" + std::to_string(*next) + "\"" : std::string("null");
   out += '}';
   return out;
+}
+}  // namespace
+
+std::string ClientsService::list_companies_json(const Principal& p, repo::ListQuery q) {
+  q.vis = visibility(p, "company");
+  std::vector<Company> rows;
+  db_.read([&](Tx& tx) { rows = repo::list_companies(tx, q); });
+  return page_text(rows, q.limit);
+}
+
+std::string ClientsService::list_persons_json(const Principal& p, repo::ListQuery q) {
+  q.vis = visibility(p, "person");
+  std::vector<Person> rows;
+  db_.read([&](Tx& tx) { rows = repo::list_persons(tx, q); });
+  return page_text(rows, q.limit);
 }
 
 // ------------------------------------------------------------------ persons

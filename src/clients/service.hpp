@@ -76,6 +76,7 @@ class ClientsService {
   nlohmann::json update_person(const auth::Principal& p, std::int64_t id, const PersonInput& in,
                                std::optional<std::int64_t> if_match);
   Page list_persons(const auth::Principal& p, repo::ListQuery q);
+  std::string list_persons_json(const auth::Principal& p, repo::ListQuery q);
 
   // Consents of a person: add one, or withdraw it (the person then drops out of campaigns).
   nlohmann::json add_consent(const auth::Principal& p, std::int64_t person_id, const Consent& c);

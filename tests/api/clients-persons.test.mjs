@@ -159,6 +159,10 @@ describe('clients: persons', () => {
     const withConsent = await call(server, 'GET', `/api/v1/persons/${p.id}`, { token: sales });
     assert.equal(withConsent.body.consent_active, true);
     assert.equal(withConsent.body.consents.length, 1);
+    // The list says the same as the card (campaigns pick people from lists).
+    const listed = async () => (await call(server, 'GET', `/api/v1/persons?q=${encodeURIComponent('Соколова')}`, { token: sales }))
+      .body.items.find((x) => x.id === p.id);
+    assert.equal((await listed()).consent_active, true);
 
     const w = await call(server, 'POST', `/api/v1/persons/${p.id}/consents/${consent.id}/withdraw`, {
       token: sales, json: { withdrawn_at: '2025-06-30' },
@@ -168,6 +172,7 @@ describe('clients: persons', () => {
     assert.equal(w.body.consents[0].withdrawn_at, '2025-06-30');
     const after = await call(server, 'GET', `/api/v1/persons/${p.id}`, { token: sales });
     assert.equal(after.body.consent_active, false);
+    assert.equal((await listed()).consent_active, false);
 
     const again = await rejected(() => call(server, 'POST', `/api/v1/persons/${p.id}/consents/${consent.id}/withdraw`, { token: sales, json: {} }));
     assert.ok([404, 409].includes(again.status), `withdrawing twice: ${again.status}`);

@@ -225,3 +225,27 @@ TEST(ClientsJson, ListSerialiserMatchesTheJsonTree) {
   for (const char* k : {"created_at", "updated_at", "version"}) view.erase(k);
   EXPECT_EQ(out, view.dump());
 }
+
+TEST(ClientsJson, PersonSerialiserMatchesTheJsonTree) {
+  clients::Person p;
+  p.id = 7;
+  p.last_name = "Щукина \"Ёлка\"";
+  p.first_name = "Анна";
+  p.inn = "500100732259";
+  p.birthday = "1985-04-12";
+  p.owner_id = 3;
+  p.phones = {{"+79161234567", "mobile"}};
+  p.emails = {{"anna@example.ru", "work"}, {"a@example.org", "home"}};
+  p.companies = {{12, "ООО «Ромашка»", "Директор", true}, {13, "АО «Лес»", "", false}};
+  p.consents = {{5, "Рассылка", "2026-01-02", "web", "v1", std::nullopt}, {6, "Звонки", "2026-01-03", "phone", "v2", "2026-02-01"}};
+  std::string out;
+  clients::append_json(out, p);
+  EXPECT_EQ(out, clients::to_json(p).dump());
+  clients::Person listed;  // a list row: consents not loaded, the flag from the database
+  listed.last_name = "Петров";
+  listed.stored_consent_active = true;
+  out.clear();
+  clients::append_json(out, listed);
+  EXPECT_EQ(out, clients::to_json(listed).dump());
+  EXPECT_TRUE(nlohmann::json::parse(out)["consent_active"].get<bool>());
+}
