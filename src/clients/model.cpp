@@ -51,8 +51,12 @@ namespace {
 void str(std::string& out, std::string_view v) {
   static const char* hex = "0123456789abcdef";
   out += '"';
-  for (char ch : v) {
-    auto c = static_cast<unsigned char>(ch);
+  std::size_t plain = 0;  // start of the run of characters copied as they are
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const auto c = static_cast<unsigned char>(v[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(v.data() + plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -62,15 +66,12 @@ void str(std::string& out, std::string_view v) {
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += ch;
-        }
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 15];
     }
   }
+  out.append(v.data() + plain, v.size() - plain);
   out += '"';
 }
 void key(std::string& out, const char* k, bool first = false) {

@@ -24,7 +24,9 @@ const char* kCompanyCols =
     "c.bank_bik, c.bank_account, c.address, c.website, c.note, c.owner_id, c.department_id, c.archived, c.version, "
     "c.created_at, c.updated_at";
 
-Company company_row(const Row& r) {
+// R is a Row or a Cursor (the same accessors).
+template <class R>
+Company company_row(const R& r) {
   Company c;
   c.id = r.i64(0);
   c.name = r.str(1);
@@ -56,7 +58,8 @@ const char* kPersonCols =
     "c.owner_id, c.department_id, c.archived, c.version, c.created_at, c.updated_at, "
     "CASE WHEN EXISTS (SELECT 1 FROM consents k WHERE k.person_id = c.id AND k.withdrawn_at IS NULL) THEN 1 ELSE 0 END";
 
-Person person_row(const Row& r) {
+template <class R>
+Person person_row(const R& r) {
   Person p;
   p.id = r.i64(0);
   p.last_name = r.str(1);
@@ -136,14 +139,12 @@ void attach_contacts(Tx& tx, const std::string& type, std::vector<T>& items) {
     by_id[it.id] = &it;
   }
   in += ")";
-  for (auto& r : tx.query("SELECT object_id, number, type FROM client_phones WHERE object_type = ? AND object_id IN " + in +
-                              " ORDER BY object_id, position",
-                          params))
-    by_id[r.i64(0)]->phones.push_back({r.str(1), r.str(2)});
-  for (auto& r : tx.query("SELECT object_id, email, type FROM client_emails WHERE object_type = ? AND object_id IN " + in +
-                              " ORDER BY object_id, position",
-                          params))
-    by_id[r.i64(0)]->emails.push_back({r.str(1), r.str(2)});
+  tx.each("SELECT object_id, number, type FROM client_phones WHERE object_type = ? AND object_id IN " + in +
+              " ORDER BY object_id, position",
+          params, [&](const store::Cursor& r) { by_id[r.i64(0)]->phones.push_back({r.str(1), r.str(2)}); });
+  tx.each("SELECT object_id, email, type FROM client_emails WHERE object_type = ? AND object_id IN " + in +
+              " ORDER BY object_id, position",
+          params, [&](const store::Cursor& r) { by_id[r.i64(0)]->emails.push_back({r.str(1), r.str(2)}); });
 }
 
 // The common WHERE of list queries; `alias` is "c".
@@ -217,44 +218,81 @@ std::string search_clause(Tx& tx, const std::string& type, const std::string& q,
   return " AND (c.name_tsv @@ " + std::string(store::pg_search::kTsQuerySql) + " OR c.name_fold LIKE ?)";
 }
 
+// The texts a record is indexed with (index_company / index_person), for FtsPlan::matches().
+bool plan_matches(const store::FtsPlan& plan, const Company& c) { return plan.matches({c.name, c.region, c.industry}); }
+bool plan_matches(const store::FtsPlan& plan, const Person& p) { return plan.matches({p.full_name(), p.region}); }
+
+// Rows read from the broad expression of a search before falling back to the exact one.
+constexpr int kBroadBudget = 400;
+
 template <class T, class RowFn>
 std::vector<T> list_common(Tx& tx, const ListQuery& q, const std::string& type, const char* cols, RowFn row_fn) {
   const bool company = type == "company";
   const std::string table = company ? "companies" : "persons";
-  Params params;
-  std::string sql;
   // Words on SQLite, newest first: walk the full-text index itself in descending rowid order so
   // that the query stops after one page instead of collecting every match of a common word.
   const bool fts_walk = tx.backend() == store::Backend::sqlite && q.sort != "name" && is_text_search(q.q);
-  std::string order_col = "c.id";
-  if (fts_walk) {
-    auto match = store::fts_query_ru(q.q);
-    if (match.empty()) return {};
-    sql = std::string("SELECT ") + cols + " FROM " + table + "_fts f JOIN " + table + " c ON c.id = f.rowid WHERE " +
-          table + "_fts MATCH ?";
-    params.push_back(match);
-    order_col = "f.rowid";
-  } else {
-    sql = std::string("SELECT ") + cols + " FROM " + table + " c WHERE 1 = 1";
-    sql += search_clause(tx, type, q.q, params);
-  }
-  add_filters(q, sql, params, company);
-  if (q.sort == "name") {
-    if (q.after) {
-      sql += " AND (c.sort_key, c.id) > (SELECT sort_key, id FROM " + table + " WHERE id = ?)";
-      params.push_back(*q.after);
+  // One page of the list for `match` (a MATCH expression when walking the index), at most
+  // `limit` rows.
+  // One page of the list for `match` (a MATCH expression when walking the index), at most
+  // `limit` rows, after the row `after` (keyset).
+  auto run = [&](const std::string& match, std::int64_t limit, std::optional<std::int64_t> after) {
+    Params params;
+    std::string sql;
+    std::string order_col = "c.id";
+    if (fts_walk) {
+      sql = std::string("SELECT ") + cols + " FROM " + table + "_fts f JOIN " + table + " c ON c.id = f.rowid WHERE " +
+            table + "_fts MATCH ?";
+      params.push_back(match);
+      order_col = "f.rowid";
+    } else {
+      sql = std::string("SELECT ") + cols + " FROM " + table + " c WHERE 1 = 1";
+      sql += search_clause(tx, type, q.q, params);
     }
-    sql += " ORDER BY c.sort_key, c.id LIMIT ?";
-  } else {
-    if (q.after) {
-      sql += " AND " + order_col + " < ?";
-      params.push_back(*q.after);
+    add_filters(q, sql, params, company);
+    if (q.sort == "name") {
+      if (after) {
+        sql += " AND (c.sort_key, c.id) > (SELECT sort_key, id FROM " + table + " WHERE id = ?)";
+        params.push_back(*after);
+      }
+      sql += " ORDER BY c.sort_key, c.id LIMIT ?";
+    } else {
+      if (after) {
+        sql += " AND " + order_col + " < ?";
+        params.push_back(*after);
+      }
+      sql += " ORDER BY " + order_col + " DESC LIMIT ?";
     }
-    sql += " ORDER BY " + order_col + " DESC LIMIT ?";
-  }
-  params.push_back(static_cast<std::int64_t>(q.limit + 1));
+    params.push_back(limit);
+    std::vector<T> out;
+    tx.each(sql, params, [&](const store::Cursor& r) { out.push_back(row_fn(r)); });
+    return out;
+  };
+  const auto page = static_cast<std::int64_t>(q.limit + 1);
   std::vector<T> out;
-  for (auto& r : tx.query(sql, params)) out.push_back(row_fn(r));
+  if (fts_walk) {
+    auto plan = store::fts_plan_ru(q.q);
+    if (plan.match.empty()) return {};
+    bool done = false;
+    if (!plan.broad.empty()) {
+      // A superset in the same order, answered from the prefix indexes, read a page at a time;
+      // its rows that the exact expression finds are the page, unless the superset turns out
+      // too wide to give a page within kBroadBudget rows.
+      std::optional<std::int64_t> after = q.after;
+      for (std::int64_t read = 0; !done && read < kBroadBudget;) {
+        auto wide = run(plan.broad, page, after);
+        read += static_cast<std::int64_t>(wide.size());
+        done = static_cast<std::int64_t>(wide.size()) < page;  // the superset is exhausted
+        if (!wide.empty()) after = wide.back().id;
+        for (auto& row : wide)
+          if (static_cast<std::int64_t>(out.size()) < page && plan_matches(plan, row)) out.push_back(std::move(row));
+        done = done || static_cast<std::int64_t>(out.size()) == page;
+      }
+    }
+    if (!done) out = run(plan.match, page, q.after);
+  } else {
+    out = run(std::string(), page, q.after);
+  }
   attach_contacts(tx, type, out);
   return out;
 }
@@ -306,7 +344,7 @@ std::optional<Company> load_company(Tx& tx, std::int64_t id) {
 }
 
 std::vector<Company> list_companies(Tx& tx, const ListQuery& q) {
-  return list_common<Company>(tx, q, "company", kCompanyCols, company_row);
+  return list_common<Company>(tx, q, "company", kCompanyCols, [](const store::Cursor& r) { return company_row(r); });
 }
 
 std::int64_t insert_person(Tx& tx, const Person& p, const std::string& name_key) {
@@ -357,7 +395,7 @@ std::optional<Person> load_person(Tx& tx, std::int64_t id) {
 }
 
 std::vector<Person> list_persons(Tx& tx, const ListQuery& q) {
-  return list_common<Person>(tx, q, "person", kPersonCols, person_row);
+  return list_common<Person>(tx, q, "person", kPersonCols, [](const store::Cursor& r) { return person_row(r); });
 }
 
 void replace_links(Tx& tx, std::int64_t person_id, const std::vector<CompanyLink>& links) {

@@ -33,6 +33,24 @@ std::int64_t Row::i64(std::size_t i) const {
   return out;
 }
 
+namespace {
+// A Row seen as a Cursor: the generic each() of backends that read whole results anyway.
+class RowCursor final : public Cursor {
+ public:
+  explicit RowCursor(const Row& r) : r_(r) {}
+  bool null(std::size_t i) const override { return r_.null(i); }
+  std::string_view text(std::size_t i) const override { return r_.str(i); }
+  std::int64_t i64(std::size_t i) const override { return r_.i64(i); }
+
+ private:
+  const Row& r_;
+};
+}  // namespace
+
+void Tx::each(std::string_view sql, const Params& params, const std::function<void(const Cursor&)>& fn) {
+  for (const auto& r : query(sql, params)) fn(RowCursor(r));
+}
+
 std::optional<std::int64_t> Row::opt_i64(std::size_t i) const {
   if (null(i)) return std::nullopt;
   return i64(i);

@@ -55,12 +55,34 @@ class DbError : public std::runtime_error {
   Kind kind;
 };
 
+// The current row of Tx::each(): values read in place, valid only during the callback.
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+  virtual bool null(std::size_t i) const = 0;
+  // Text of column i; "" for NULL.
+  virtual std::string_view text(std::size_t i) const = 0;
+  // Integer of column i; 0 for NULL.
+  virtual std::int64_t i64(std::size_t i) const = 0;
+  // The same accessors as Row, so that one row mapper serves both.
+  std::string str(std::size_t i) const { return std::string(text(i)); }
+  std::optional<std::string> opt_str(std::size_t i) const {
+    return null(i) ? std::nullopt : std::optional<std::string>(text(i));
+  }
+  std::optional<std::int64_t> opt_i64(std::size_t i) const {
+    return null(i) ? std::nullopt : std::optional<std::int64_t>(i64(i));
+  }
+};
+
 // A transaction on one connection. Every statement is prepared once per connection and cached.
 class Tx {
  public:
   virtual ~Tx() = default;
   // Runs a statement and returns all its rows (empty for non-queries). Throws DbError.
   virtual Rows query(std::string_view sql, const Params& params = {}) = 0;
+  // Runs a query and calls fn for each row as it is read, without copying the row first (hot
+  // list paths). Throws DbError; an exception from fn stops the query and propagates.
+  virtual void each(std::string_view sql, const Params& params, const std::function<void(const Cursor&)>& fn);
   // Runs a statement and returns the number of rows it changed. Throws DbError.
   virtual std::int64_t exec(std::string_view sql, const Params& params = {}) = 0;
   // The first row, or nullopt.

@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <new>
+#include <optional>
 #include <string>
 
 #include "store/database.hpp"
@@ -342,6 +343,107 @@ std::string fts_query_ru(std::string_view user_input) {
     out += "*)";
   }
   return out;
+}
+
+namespace {
+
+// The single token FTS5 gets from our tokenizer for the quoted string `text` of a query (with
+// `prefix` when the string is followed by '*'); nullopt when it is not exactly one token.
+std::optional<std::string> query_token(std::string_view text, bool prefix) {
+  thread_local RuTokenizer tk;
+  std::optional<std::string> out;
+  int n = 0;
+  tk.run(text, FTS5_TOKENIZE_QUERY | (prefix ? FTS5_TOKENIZE_PREFIX : 0), [&](int, std::string_view tok, int, int) {
+    if (++n == 1) out = std::string(tok);
+    return SQLITE_OK;
+  });
+  if (n != 1) return std::nullopt;
+  return out;
+}
+
+// The first n characters of a UTF-8 string.
+std::string_view first_chars(std::string_view s, std::size_t n) {
+  std::size_t i = 0;
+  for (std::size_t chars = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && chars++ == n) break;
+  }
+  return s.substr(0, i);
+}
+
+}  // namespace
+
+FtsPlan fts_plan_ru(std::string_view user_input) {
+  FtsPlan plan;
+  plan.match = fts_query_ru(user_input);
+  const auto words = words_of(user_input, kMaxSearchWords);
+  bool cut = false;
+  bool verifiable = true;
+  std::string broad;
+  // One quoted term of both expressions, the way fts_query_ru() writes it.
+  auto term = [&](std::vector<FtsPlan::Term>& any, bool marked, const std::string& w, bool prefix) {
+    const std::string text = marked ? std::string(1, kWordMarker) + w : w;
+    auto token = query_token(text, prefix);
+    if (!token) {
+      verifiable = false;
+      return;
+    }
+    std::string short_text = text;
+    if (prefix && count_chars(*token) > kFtsLongestIndexedPrefix) {
+      // Cut what is typed so that the token the tokenizer makes of it is indexed and starts
+      // the full token (stems only ever drop letters at the end of a word).
+      short_text = std::string(first_chars(text, kFtsLongestIndexedPrefix));
+      auto short_token = query_token(short_text, true);
+      if (!short_token || count_chars(*short_token) > kFtsLongestIndexedPrefix || short_token->empty() ||
+          token->compare(0, short_token->size(), *short_token) != 0)
+        verifiable = false;
+      cut = true;
+    }
+    append_quoted(broad, "", short_text);
+    if (prefix) broad += '*';
+    any.push_back({std::move(*token), prefix});
+  };
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (i) broad += " AND ";
+    auto& any = plan.words.emplace_back();
+    const LastWordMatch how = i + 1 < words.size() ? LastWordMatch::exact : last_word_match(w);
+    if (how == LastWordMatch::exact) {
+      term(any, false, w, false);
+      continue;
+    }
+    broad += '(';
+    term(any, false, w, how == LastWordMatch::stem_prefix);
+    broad += " OR ";
+    term(any, true, w, true);
+    broad += ')';
+  }
+  if (cut && verifiable) plan.broad = std::move(broad);
+  return plan;
+}
+
+bool FtsPlan::matches(std::initializer_list<std::string_view> columns) const {
+  thread_local RuTokenizer tk;
+  thread_local std::vector<std::string> tokens;
+  tokens.clear();
+  for (auto text : columns)
+    tk.run(text, FTS5_TOKENIZE_DOCUMENT, [&](int, std::string_view tok, int, int) {
+      tokens.emplace_back(tok);
+      return SQLITE_OK;
+    });
+  for (const auto& any : words) {
+    bool found = false;
+    for (const auto& t : any) {
+      for (const auto& tok : tokens) {
+        if (t.prefix ? tok.compare(0, t.token.size(), t.token) == 0 : tok == t.token) {
+          found = true;
+          break;
+        }
+      }
+      if (found) break;
+    }
+    if (!found) return false;
+  }
+  return true;
 }
 
 std::vector<FtsToken> fts_ru_document_tokens(std::string_view text) {

@@ -31,6 +31,7 @@
 // by one thread at a time, as SQLite's NOMUTEX mode requires anyway. The other functions here
 // are pure and thread-safe.
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +65,32 @@ void register_fts_ru(sqlite3* db);
 // Terms are joined by AND. Example:
 //   «ООО клиентами» → `"ооо" AND ("клиентами"* OR "=клиентами"*)`;  «Иван» → `("иван" OR "=иван"*)`.
 std::string fts_query_ru(std::string_view user_input);
+
+// The longest prefix (in characters, the '=' marker included) that the `ru` FTS5 tables index
+// (migrations: prefix='2 3 4 5').
+inline constexpr std::size_t kFtsLongestIndexedPrefix = 5;
+
+// A search planned for walking a `ru` FTS5 table newest first. FTS5 answers a prefix term from a
+// prefix index only when the prefix has an indexed length; a longer prefix ("=сервис"*) makes
+// it collect every match before the first row comes out — milliseconds per query for a common
+// word at 10^6 rows, however small the page. `broad` is `match` with every longer prefix cut to
+// an indexed length: it finds a superset of `match`'s rows, in rowid order, without collecting
+// them; matches() says which of those rows `match` finds, from the texts the row was indexed
+// with. A caller walks `broad` until it has a page of rows that pass matches() and falls back to
+// `match` when the superset turns out too wide.
+struct FtsPlan {
+  struct Term {
+    std::string token;  // as the tokenizer emits it for the query
+    bool prefix = false;
+  };
+  std::string match;                     // fts_query_ru(input)
+  std::string broad;                     // "" when nothing was cut (or could not be cut safely)
+  std::vector<std::vector<Term>> words;  // all of the words, each any of its terms
+  // True when a row whose indexed columns hold `columns` is one `match` finds.
+  bool matches(std::initializer_list<std::string_view> columns) const;
+};
+// Thread-safe (stemmers per thread).
+FtsPlan fts_plan_ru(std::string_view user_input);
 
 // The largest number of words fts_query_ru() and pg_search::query() use from one input.
 inline constexpr std::size_t kMaxSearchWords = 12;

@@ -102,14 +102,41 @@ class SqliteTx final : public Tx {
     step_all(sql, params, nullptr);
     return sqlite3_changes64(c_.handle());
   }
+  void each(std::string_view sql, const Params& params, const std::function<void(const Cursor&)>& fn) override {
+    sqlite3_stmt* st = c_.prepare(sql);
+    Reset reset{st};
+    bind(st, params);
+    StmtCursor cur(st);
+    for (;;) {
+      int rc = sqlite3_step(st);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) fail(c_.handle(), rc, std::string("statement failed: ") + std::string(sql.substr(0, 80)));
+      fn(cur);
+    }
+  }
 
  private:
-  void step_all(std::string_view sql, const Params& params, Rows* rows) {
-    sqlite3_stmt* st = c_.prepare(sql);
-    struct Reset {
-      sqlite3_stmt* s;
-      ~Reset() { sqlite3_reset(s); sqlite3_clear_bindings(s); }
-    } reset{st};
+  struct Reset {
+    sqlite3_stmt* s;
+    ~Reset() { sqlite3_reset(s); sqlite3_clear_bindings(s); }
+  };
+  // The current row of a statement, read in place.
+  class StmtCursor final : public Cursor {
+   public:
+    explicit StmtCursor(sqlite3_stmt* st) : st_(st) {}
+    bool null(std::size_t i) const override { return sqlite3_column_type(st_, col(i)) == SQLITE_NULL; }
+    std::string_view text(std::size_t i) const override {
+      const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st_, col(i)));
+      return t ? std::string_view(t, static_cast<std::size_t>(sqlite3_column_bytes(st_, col(i)))) : std::string_view();
+    }
+    std::int64_t i64(std::size_t i) const override { return sqlite3_column_int64(st_, col(i)); }
+
+   private:
+    static int col(std::size_t i) { return static_cast<int>(i); }
+    sqlite3_stmt* st_;
+  };
+
+  void bind(sqlite3_stmt* st, const Params& params) {
     int n = 0;
     for (const auto& p : params) {
       ++n;
@@ -122,6 +149,12 @@ class SqliteTx final : public Tx {
       }
       if (rc != SQLITE_OK) fail(c_.handle(), rc, "bind");
     }
+  }
+
+  void step_all(std::string_view sql, const Params& params, Rows* rows) {
+    sqlite3_stmt* st = c_.prepare(sql);
+    Reset reset{st};
+    bind(st, params);
     const int cols = sqlite3_column_count(st);
     for (;;) {
       int rc = sqlite3_step(st);

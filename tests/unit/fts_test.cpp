@@ -502,6 +502,54 @@ TEST_F(FtsSqlite, RawMatchStringsUseTheSameTokenizer) {
   EXPECT_EQ(match_expr("\"=иванова\""), oracle(*rows_, equals("иванова")));
 }
 
+// The characters of a UTF-8 string, one string each.
+std::vector<std::string> utf8_chars(const std::string& s) {
+  std::vector<std::string> out;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80 || out.empty()) out.emplace_back();
+    out.back() += static_cast<char>(c);
+  }
+  return out;
+}
+
+// The newest-first walk: the broad expression finds a superset of the exact one, and the rows
+// of it that FtsPlan::matches() keeps are exactly the rows the exact expression finds — for
+// every word of the data set typed whole and cut to 3..9 letters, alone and after another word.
+TEST_F(FtsSqlite, PlanBroadFiltersToTheExactRows) {
+  EXPECT_EQ(fts_plan_ru("Сервис").broad, R"(("серви"* OR "=серв"*))");
+  EXPECT_EQ(fts_plan_ru("Серв").broad, "") << "nothing longer than an indexed prefix";
+  EXPECT_EQ(fts_plan_ru("ооо Клиентами").broad, R"("ооо" AND ("клиен"* OR "=клие"*))");
+  std::set<std::string> inputs;
+  for (const auto& r : *rows_) {
+    const auto words = fts_ru_words(r);
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const auto chars = utf8_chars(words[i]);
+      for (std::size_t n = 3; n <= 9 && n <= chars.size(); ++n) {
+        std::string cut;
+        for (std::size_t k = 0; k < n; ++k) cut += chars[k];
+        inputs.insert(cut);
+        if (i) inputs.insert(words[i - 1] + " " + cut);
+      }
+      inputs.insert(words[i]);
+    }
+  }
+  std::size_t broadened = 0;
+  for (const auto& typed : inputs) {
+    const auto plan = fts_plan_ru(typed);
+    ASSERT_EQ(plan.match, fts_query_ru(typed));
+    if (plan.broad.empty()) continue;
+    ++broadened;
+    const Ids exact = match_expr(plan.match);
+    const Ids wide = match_expr(plan.broad);
+    Ids kept;
+    for (auto id : wide)
+      if (plan.matches({(*rows_)[static_cast<std::size_t>(id - 1)]})) kept.insert(id);
+    EXPECT_TRUE(std::includes(wide.begin(), wide.end(), exact.begin(), exact.end())) << typed << ": " << plan.broad;
+    EXPECT_EQ(kept, exact) << typed << ": " << plan.match << " / " << plan.broad;
+  }
+  EXPECT_GT(broadened, 100u) << "of " << inputs.size() << " inputs";
+}
+
 TEST(FtsSqliteSetup, TokenizerRejectsArgumentsAndWorksThroughTheStore) {
   const fs::path dir = fs::temp_directory_path() / ("sdelka_fts_store_" + std::to_string(::getpid()));
   fs::remove_all(dir);
