@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <type_traits>
+#include <unordered_map>
 
 #include "core/ru/email.hpp"
 #include "core/ru/names.hpp"
@@ -55,8 +57,7 @@ Company company_row(const R& r) {
 
 const char* kPersonCols =
     "c.id, c.last_name, c.first_name, c.middle_name, c.inn, c.birthday, c.segment, c.region, c.source, c.note, "
-    "c.owner_id, c.department_id, c.archived, c.version, c.created_at, c.updated_at, "
-    "CASE WHEN EXISTS (SELECT 1 FROM consents k WHERE k.person_id = c.id AND k.withdrawn_at IS NULL) THEN 1 ELSE 0 END";
+    "c.owner_id, c.department_id, c.archived, c.version, c.created_at, c.updated_at";
 
 template <class R>
 Person person_row(const R& r) {
@@ -77,7 +78,6 @@ Person person_row(const R& r) {
   p.version = r.i64(13);
   p.created_at = r.str(14);
   p.updated_at = r.str(15);
-  p.stored_consent_active = r.i64(16) != 0;
   return p;
 }
 
@@ -113,38 +113,73 @@ std::string sort_key(const std::string& name) {
 }
 Param opt(const std::optional<std::int64_t>& v) { return store::opt(v); }
 
+// The full-text rows (SQLite) are keyed by the negated record id (migration 0006): newest
+// first is then FTS5's ascending rowid order, which it walks several times faster than
+// descending (and without loading whole doclists for a keyset "rowid < x").
+std::int64_t fts_rowid(std::int64_t id) { return -id; }
+
 void index_company(Tx& tx, const Company& c, bool fresh = false) {
   if (tx.backend() != store::Backend::sqlite) return;  // PostgreSQL keeps a generated tsvector
-  if (!fresh) tx.exec("DELETE FROM companies_fts WHERE rowid = ?", {c.id});
+  if (!fresh) tx.exec("DELETE FROM companies_fts WHERE rowid = ?", {fts_rowid(c.id)});
   tx.exec("INSERT INTO companies_fts (rowid, name, region, industry) VALUES (?, ?, ?, ?)",
-          {c.id, c.name, c.region, c.industry});
+          {fts_rowid(c.id), c.name, c.region, c.industry});
 }
 
 void index_person(Tx& tx, const Person& p, bool fresh = false) {
   if (tx.backend() != store::Backend::sqlite) return;
-  if (!fresh) tx.exec("DELETE FROM persons_fts WHERE rowid = ?", {p.id});
-  tx.exec("INSERT INTO persons_fts (rowid, name, region) VALUES (?, ?, ?)", {p.id, p.full_name(), p.region});
+  if (!fresh) tx.exec("DELETE FROM persons_fts WHERE rowid = ?", {fts_rowid(p.id)});
+  tx.exec("INSERT INTO persons_fts (rowid, name, region) VALUES (?, ?, ?)", {fts_rowid(p.id), p.full_name(), p.region});
+}
+
+// " WHERE <column> …" selecting the rows of `items` by id, with its parameters: a range when
+// the ids are dense (a page of the newest records: one scan of an index), else one seek per id.
+template <class T>
+std::string ids_where(const std::vector<T>& items, const char* column, Params& params) {
+  std::int64_t lo = items.front().id, hi = lo;
+  for (const auto& it : items) lo = std::min(lo, it.id), hi = std::max(hi, it.id);
+  if (hi - lo < 2 * static_cast<std::int64_t>(items.size())) {
+    params.push_back(lo);
+    params.push_back(hi);
+    return std::string(column) + " BETWEEN ? AND ?";
+  }
+  std::string in = std::string(column) + " IN (";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    in += i ? ",?" : "?";
+    params.push_back(items[i].id);
+  }
+  return in + ")";
 }
 
 // Loads phones and e-mails of many records with one query each.
 template <class T>
 void attach_contacts(Tx& tx, const std::string& type, std::vector<T>& items) {
   if (items.empty()) return;
-  std::string in = "(";
+  std::unordered_map<std::int64_t, T*> by_id;
+  for (auto& it : items) by_id[it.id] = &it;
   Params params{type};
-  std::map<std::int64_t, T*> by_id;
-  for (auto& it : items) {
-    in += params.size() > 1 ? ",?" : "?";
-    params.push_back(it.id);
-    by_id[it.id] = &it;
-  }
-  in += ")";
-  tx.each("SELECT object_id, number, type FROM client_phones WHERE object_type = ? AND object_id IN " + in +
-              " ORDER BY object_id, position",
-          params, [&](const store::Cursor& r) { by_id[r.i64(0)]->phones.push_back({r.str(1), r.str(2)}); });
-  tx.each("SELECT object_id, email, type FROM client_emails WHERE object_type = ? AND object_id IN " + in +
-              " ORDER BY object_id, position",
-          params, [&](const store::Cursor& r) { by_id[r.i64(0)]->emails.push_back({r.str(1), r.str(2)}); });
+  const std::string where = " WHERE object_type = ? AND " + ids_where(items, "object_id", params);
+  auto add = [&](const store::Cursor& r, auto member) {
+    auto found = by_id.find(r.i64(0));
+    if (found != by_id.end()) (found->second->*member).push_back({r.str(1), r.str(2)});
+  };
+  tx.each("SELECT object_id, number, type FROM client_phones" + where + " ORDER BY object_id, position", params,
+          [&](const store::Cursor& r) { add(r, &T::phones); });
+  tx.each("SELECT object_id, email, type FROM client_emails" + where + " ORDER BY object_id, position", params,
+          [&](const store::Cursor& r) { add(r, &T::emails); });
+}
+
+// Whether each person of a list page has a consent in force (lists do not load consents).
+void attach_consent_flags(Tx& tx, std::vector<Person>& items) {
+  if (items.empty()) return;
+  std::unordered_map<std::int64_t, Person*> by_id;
+  for (auto& it : items) by_id[it.id] = &it;
+  Params params;
+  const std::string where = ids_where(items, "person_id", params);
+  tx.each("SELECT DISTINCT person_id FROM consents WHERE withdrawn_at IS NULL AND " + where, params,
+          [&](const store::Cursor& r) {
+            auto found = by_id.find(r.i64(0));
+            if (found != by_id.end()) found->second->stored_consent_active = true;
+          });
 }
 
 // The common WHERE of list queries; `alias` is "c".
@@ -209,7 +244,7 @@ std::string search_clause(Tx& tx, const std::string& type, const std::string& q,
     auto match = store::fts_query_ru(q);
     if (match.empty()) return " AND 1 = 0";
     params.push_back(match);
-    return " AND c.id IN (SELECT rowid FROM " + table + "_fts WHERE " + table + "_fts MATCH ?)";
+    return " AND c.id IN (SELECT -rowid FROM " + table + "_fts WHERE " + table + "_fts MATCH ?)";
   }
   auto pq = store::pg_search::query(q);
   if (pq.empty()) return " AND 1 = 0";
@@ -239,12 +274,10 @@ std::vector<T> list_common(Tx& tx, const ListQuery& q, const std::string& type, 
   auto run = [&](const std::string& match, std::int64_t limit, std::optional<std::int64_t> after) {
     Params params;
     std::string sql;
-    std::string order_col = "c.id";
     if (fts_walk) {
-      sql = std::string("SELECT ") + cols + " FROM " + table + "_fts f JOIN " + table + " c ON c.id = f.rowid WHERE " +
+      sql = std::string("SELECT ") + cols + " FROM " + table + "_fts f JOIN " + table + " c ON c.id = -f.rowid WHERE " +
             table + "_fts MATCH ?";
       params.push_back(match);
-      order_col = "f.rowid";
     } else {
       sql = std::string("SELECT ") + cols + " FROM " + table + " c WHERE 1 = 1";
       sql += search_clause(tx, type, q.q, params);
@@ -256,12 +289,18 @@ std::vector<T> list_common(Tx& tx, const ListQuery& q, const std::string& type, 
         params.push_back(*after);
       }
       sql += " ORDER BY c.sort_key, c.id LIMIT ?";
+    } else if (fts_walk) {
+      if (after) {
+        sql += " AND f.rowid > ?";
+        params.push_back(fts_rowid(*after));
+      }
+      sql += " ORDER BY f.rowid LIMIT ?";  // newest first (see fts_rowid)
     } else {
       if (after) {
-        sql += " AND " + order_col + " < ?";
+        sql += " AND c.id < ?";
         params.push_back(*after);
       }
-      sql += " ORDER BY " + order_col + " DESC LIMIT ?";
+      sql += " ORDER BY c.id DESC LIMIT ?";
     }
     params.push_back(limit);
     std::vector<T> out;
@@ -294,6 +333,7 @@ std::vector<T> list_common(Tx& tx, const ListQuery& q, const std::string& type, 
     out = run(std::string(), page, q.after);
   }
   attach_contacts(tx, type, out);
+  if constexpr (std::is_same_v<T, Person>) attach_consent_flags(tx, out);
   return out;
 }
 
@@ -316,8 +356,17 @@ std::int64_t insert_company(Tx& tx, const Company& c, const std::string& name_ke
 
 void index_companies(Tx& tx, std::int64_t from, std::int64_t to) {
   if (tx.backend() != store::Backend::sqlite || from > to) return;
-  tx.exec("INSERT INTO companies_fts (rowid, name, region, industry) SELECT id, name, region, industry FROM companies "
+  tx.exec("INSERT INTO companies_fts (rowid, name, region, industry) SELECT -id, name, region, industry FROM companies "
           "WHERE id >= ? AND id <= ?",
+          {from, to});
+}
+
+void index_persons(Tx& tx, std::int64_t from, std::int64_t to) {
+  if (tx.backend() != store::Backend::sqlite || from > to) return;  // PostgreSQL keeps a generated tsvector
+  // The name as Person::full_name() joins it: the non-empty parts with one space between.
+  tx.exec("INSERT INTO persons_fts (rowid, name, region) SELECT -id, TRIM(last_name || CASE WHEN first_name = '' THEN '' "
+          "ELSE ' ' || first_name END || CASE WHEN middle_name = '' THEN '' ELSE ' ' || middle_name END), region "
+          "FROM persons WHERE id >= ? AND id <= ?",
           {from, to});
 }
 
@@ -545,7 +594,7 @@ void mark_merged(Tx& tx, const std::string& type, std::int64_t loser, std::int64
   tx.exec("UPDATE " + table_of(type) + " SET archived = 1, merged_into = ?, version = version + 1, updated_at = ? WHERE id = ?",
           {survivor, store::now_iso(), loser});
   if (tx.backend() == store::Backend::sqlite)
-    tx.exec("DELETE FROM " + table_of(type) + "_fts WHERE rowid = ?", {loser});
+    tx.exec("DELETE FROM " + table_of(type) + "_fts WHERE rowid = ?", {fts_rowid(loser)});
 }
 
 }  // namespace sdelka::clients::repo

@@ -37,6 +37,8 @@ struct ListQuery {
 std::int64_t insert_company(store::Tx& tx, const Company& c, const std::string& name_key, bool index = true);
 // Adds the full-text entries of the companies with ids in [from, to] (SQLite; no-op elsewhere).
 void index_companies(store::Tx& tx, std::int64_t from, std::int64_t to);
+// The same for the persons with ids in [from, to].
+void index_persons(store::Tx& tx, std::int64_t from, std::int64_t to);
 // Updates when the stored version equals c.version; returns false when it does not (stale).
 bool update_company(store::Tx& tx, const Company& c, const std::string& name_key);
 std::optional<Company> load_company(store::Tx& tx, std::int64_t id);

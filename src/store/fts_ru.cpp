@@ -422,28 +422,43 @@ FtsPlan fts_plan_ru(std::string_view user_input) {
 }
 
 bool FtsPlan::matches(std::initializer_list<std::string_view> columns) const {
+  // The document's tokens, worked out word by word, stemming a word only when a stem term could
+  // match it: a Russian stem only ever drops letters at the end of its word, so a word that
+  // does not start with the term cannot have a stem that equals or starts with it.
   thread_local RuTokenizer tk;
-  thread_local std::vector<std::string> tokens;
-  tokens.clear();
-  for (auto text : columns)
-    tk.run(text, FTS5_TOKENIZE_DOCUMENT, [&](int, std::string_view tok, int, int) {
-      tokens.emplace_back(tok);
-      return SQLITE_OK;
-    });
-  for (const auto& any : words) {
-    bool found = false;
-    for (const auto& t : any) {
-      for (const auto& tok : tokens) {
-        if (t.prefix ? tok.compare(0, t.token.size(), t.token) == 0 : tok == t.token) {
-          found = true;
-          break;
+  thread_local std::string folded;
+  std::vector<char> found(words.size(), 0);
+  std::size_t left = words.size();
+  for (auto text : columns) {
+    for_each_word(text, [&](std::size_t b, std::size_t e, bool needs_nfc) {
+      fold_word(text.substr(b, e - b), needs_nfc, folded);
+      if (folded.empty()) return true;
+      const bool russian = script_of(folded) == Script::russian;
+      std::optional<std::string_view> stem;
+      for (std::size_t i = 0; i < words.size(); ++i) {
+        if (found[i]) continue;
+        for (const auto& t : words[i]) {
+          std::string_view tok = t.token;
+          bool hit = false;
+          if (!tok.empty() && tok.front() == kWordMarker) {
+            tok.remove_prefix(1);
+            hit = t.prefix ? std::string_view(folded).substr(0, tok.size()) == tok : folded == tok;
+          } else if (!russian || std::string_view(folded).substr(0, tok.size()) == tok) {
+            if (!stem) stem = tk.stem_of(folded);
+            hit = t.prefix ? stem->substr(0, tok.size()) == tok : *stem == tok;
+          }
+          if (hit) {
+            found[i] = 1;
+            --left;
+            break;
+          }
         }
       }
-      if (found) break;
-    }
-    if (!found) return false;
+      return left > 0;
+    });
+    if (left == 0) return true;
   }
-  return true;
+  return left == 0;
 }
 
 std::vector<FtsToken> fts_ru_document_tokens(std::string_view text) {
