@@ -263,6 +263,28 @@ describe('clients: companies', () => {
     assert.deepEqual(ok.body.phones, [{ number: '+74957654321', type: 'work' }]);
   });
 
+  test('saving a card again does not ask about the phone it already shares; a newly added shared phone or ИНН does', async () => {
+    const first = await create({ name: 'Пекарня Колос', inn: validInn10(231), phones: ['+7 (812) 300-10-20'] });
+    const twin = await call(server, 'POST', '/api/v1/companies', {
+      token: sales, json: { name: 'Колос-Доставка', phones: ['+7 812 300 10 20'], confirm_duplicate: true },
+    });
+    expectStatus(twin, 201);
+    const resave = await call(server, 'PATCH', `/api/v1/companies/${twin.body.id}`, {
+      token: sales, json: { note: 'Звонить после обеда', phones: ['8 812 300-10-20'] },
+    });
+    expectStatus(resave, 200);
+    assert.equal(resave.body.note, 'Звонить после обеда');
+    const third = await create({ name: 'Мельница Жернов', phones: ['+7 812 300-50-60'] });
+    const addPhone = await rejected(() => call(server, 'PATCH', `/api/v1/companies/${first.id}`, {
+      token: sales, json: { phones: ['+7 812 300-10-20', '+7 812 300-50-60'] },
+    }));
+    assert.deepEqual(expectProblem(addPhone, 409).candidates.map((c) => c.id), [third.id], addPhone.text);
+    const addInn = await rejected(() => call(server, 'PATCH', `/api/v1/companies/${twin.body.id}`, {
+      token: sales, json: { inn: validInn10(231) },
+    }));
+    assert.ok(expectProblem(addInn, 409).candidates.some((c) => c.id === first.id && c.reasons.includes('inn')), addInn.text);
+  });
+
   test('POST /api/v1/companies/duplicates/check lists candidates without saving anything', async () => {
     const inn = validInn10(111);
     const base = await create({ name: 'Проверочная лаборатория', inn, phones: ['+7 812 300-00-01'] });
