@@ -95,6 +95,7 @@ DemoCounts load_demo(store::Database& db, const auth::Principal& p, std::int64_t
   const std::string sources[] = {"incoming_call", "web_form", "referral", "directory", "competitor_client", "exhibition", "cold_call"};
   for (std::int64_t start = 0; start < companies; start += kBatch) {
     db.write([&](store::Tx& tx) {
+      std::int64_t batch_first = 0, batch_last = -1;
       for (std::int64_t i = start; i < std::min(companies, start + kBatch); ++i) {
         const auto& w = pick(rng, kNameWords);
         const auto& w2 = pick(rng, kNameWords);
@@ -128,14 +129,18 @@ DemoCounts load_demo(store::Database& db, const auth::Principal& p, std::int64_t
         c.department_id = owner.second;
         c.created_at = c.updated_at = iso_days_ago(static_cast<int>((companies - i) * 1000 / std::max<std::int64_t>(companies, 1)),
                                                    static_cast<int>(i % 86400));
-        auto id = repo::insert_company(tx, c, core::ru::company_name_key(c.name));
+        auto id = repo::insert_company(tx, c, core::ru::company_name_key(c.name), /*index=*/false);
         if (first_company_id == 0) first_company_id = id;
+        if (batch_first == 0) batch_first = id;
+        batch_last = id;
         ++done.companies;
       }
+      repo::index_companies(tx, batch_first, batch_last);  // one statement per batch (see insert_company)
     });
   }
   for (std::int64_t start = 0; start < persons; start += kBatch) {
     db.write([&](store::Tx& tx) {
+      std::int64_t batch_first = 0, batch_last = -1;
       for (std::int64_t i = start; i < std::min(persons, start + kBatch); ++i) {
         Person pr;
         const bool female = std::uniform_int_distribution<int>(0, 1)(rng) == 1;
@@ -165,9 +170,12 @@ DemoCounts load_demo(store::Database& db, const auth::Principal& p, std::int64_t
         }
         pr.created_at = pr.updated_at = iso_days_ago(static_cast<int>((persons - i) * 1000 / std::max<std::int64_t>(persons, 1)),
                                                      static_cast<int>(i % 86400));
-        repo::insert_person(tx, pr, core::ru::person_name_key(pr.full_name()));
+        auto id = repo::insert_person(tx, pr, core::ru::person_name_key(pr.full_name()), /*index=*/false);
+        if (batch_first == 0) batch_first = id;
+        batch_last = id;
         ++done.persons;
       }
+      repo::index_persons(tx, batch_first, batch_last);
     });
   }
   db.write([&](store::Tx& tx) {

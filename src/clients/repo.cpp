@@ -396,7 +396,7 @@ std::vector<Company> list_companies(Tx& tx, const ListQuery& q) {
   return list_common<Company>(tx, q, "company", kCompanyCols, [](const store::Cursor& r) { return company_row(r); });
 }
 
-std::int64_t insert_person(Tx& tx, const Person& p, const std::string& name_key) {
+std::int64_t insert_person(Tx& tx, const Person& p, const std::string& name_key, bool index) {
   auto r = tx.one(
       "INSERT INTO persons (last_name, first_name, middle_name, name_key, sort_key, inn, birthday, segment, region, source, note, "
       "owner_id, department_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -408,7 +408,7 @@ std::int64_t insert_person(Tx& tx, const Person& p, const std::string& name_key)
   for (const auto& l : p.companies)
     tx.exec("INSERT INTO person_companies (person_id, company_id, position, decision_maker) VALUES (?, ?, ?, ?)",
             {saved.id, l.company_id, l.position, std::int64_t{l.decision_maker ? 1 : 0}});
-  index_person(tx, saved, /*fresh=*/true);
+  if (index) index_person(tx, saved, /*fresh=*/true);
   return saved.id;
 }
 

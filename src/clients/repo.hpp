@@ -46,7 +46,8 @@ std::optional<Company> load_company(store::Tx& tx, std::int64_t id);
 std::vector<Company> list_companies(store::Tx& tx, const ListQuery& q);
 
 // Persons.
-std::int64_t insert_person(store::Tx& tx, const Person& p, const std::string& name_key);
+// index = false: as insert_company (the caller runs index_persons for the batch).
+std::int64_t insert_person(store::Tx& tx, const Person& p, const std::string& name_key, bool index = true);
 bool update_person(store::Tx& tx, const Person& p, const std::string& name_key);
 std::optional<Person> load_person(store::Tx& tx, std::int64_t id);
 std::vector<Person> list_persons(store::Tx& tx, const ListQuery& q);
