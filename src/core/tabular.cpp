@@ -27,7 +27,36 @@ namespace sdelka::tabular {
 
 RowReader::~RowReader() = default;
 
+std::string ReadError::arg(const std::string& name) const {
+  for (const auto& [k, v] : args)
+    if (k == name) return v;
+  return {};
+}
+
 namespace {
+
+using Args = std::vector<std::pair<std::string, std::string>>;
+
+ReadError make_error(std::string code, std::string message, Args args = {}) {
+  ReadError e;
+  e.code = std::move(code);
+  e.message = std::move(message);
+  e.args = std::move(args);
+  return e;
+}
+
+// The same error with `prefix` before its English message ("cannot read PATH: ").
+ReadError prefixed(ReadError e, const std::string& prefix) {
+  e.message = prefix + e.message;
+  return e;
+}
+
+// The same error placed at a row of the file ("row N: " before its English message).
+ReadError at_row(ReadError e, std::size_t row) {
+  e.row = row;
+  e.message = "row " + std::to_string(row) + ": " + e.message;
+  return e;
+}
 
 constexpr std::size_t kReadChunk = 64 * 1024;       // bytes read from a CSV file at a time
 constexpr std::size_t kParseSlice = 64 * 1024;      // bytes handed to libcsv at a time
@@ -100,12 +129,13 @@ class Decoder {
   Decoder& operator=(const Decoder&) = delete;
 
   // `iconv_name` "UTF-8" validates and copies; anything else goes through iconv.
-  bool open(const std::string& iconv_name, const std::string& display_name, std::string& error) {
+  bool open(const std::string& iconv_name, const std::string& display_name, ReadError& error) {
     name_ = display_name;
     if (iconv_name == "UTF-8") return true;
     cd_ = iconv_open("UTF-8", iconv_name.c_str());
     if (cd_ == kNoIconv) {
-      error = "the encoding " + display_name + " is not supported by iconv";
+      error = make_error("encoding_unsupported", "the encoding " + display_name + " is not supported by iconv",
+                         {{"encoding", display_name}});
       return false;
     }
     return true;
@@ -114,7 +144,7 @@ class Decoder {
   // Decodes `n` bytes at `in` that follow the ones given before; `last` when no more follow. Appends
   // the UTF-8 text to `out`. On bad input returns false with `error` naming the byte; the text
   // before the bad byte is still appended.
-  bool decode(const char* in, std::size_t n, bool last, std::string& out, std::string& error) {
+  bool decode(const char* in, std::size_t n, bool last, std::string& out, ReadError& error) {
     carry_.append(in, n);
     return cd_ == kNoIconv ? pass_utf8(last, out, error) : convert(last, out, error);
   }
@@ -122,7 +152,7 @@ class Decoder {
  private:
   static inline const iconv_t kNoIconv = reinterpret_cast<iconv_t>(-1);
 
-  bool pass_utf8(bool last, std::string& out, std::string& error) {
+  bool pass_utf8(bool last, std::string& out, ReadError& error) {
     const std::string_view data(carry_);
     const std::size_t whole = last ? data.size() : utf8_whole_prefix(data);
     if (!core::valid_utf8(data.substr(0, whole))) {
@@ -151,7 +181,7 @@ class Decoder {
     return static_cast<std::size_t>(src - s.data());
   }
 
-  bool convert(bool last, std::string& out, std::string& error) {
+  bool convert(bool last, std::string& out, ReadError& error) {
     char* src = carry_.data();
     std::size_t left = carry_.size();
     const std::size_t old = out.size();
@@ -168,7 +198,7 @@ class Decoder {
         error = bad_byte(carry_, used, name_);
         ok = false;
       } else if (e != EINVAL) {
-        error = "iconv failed: " + errno_text(e);
+        error = make_error("read_failed", "iconv failed: " + errno_text(e));
         ok = false;
       }
     }
@@ -177,12 +207,14 @@ class Decoder {
     return ok;
   }
 
-  std::string bad_byte(std::string_view data, std::size_t at, const std::string& name) const {
-    if (at >= data.size()) return "the text ends inside a character (not valid " + name + ")";
+  ReadError bad_byte(std::string_view data, std::size_t at, const std::string& name) const {
+    if (at >= data.size())
+      return make_error("truncated_char", "the text ends inside a character (not valid " + name + ")", {{"encoding", name}});
     char hex[8];
     std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(data[at])));
-    return "byte " + std::string(hex) + " at offset " + std::to_string(offset_base_ + consumed_ + at) +
-           " is not valid " + name;
+    const std::string offset = std::to_string(offset_base_ + consumed_ + at);
+    return make_error("bad_byte", "byte " + std::string(hex) + " at offset " + offset + " is not valid " + name,
+                      {{"byte", hex}, {"offset", offset}, {"encoding", name}});
   }
 
  public:
@@ -216,11 +248,11 @@ class CsvRowReader final : public RowReader {
   CsvRowReader(const CsvRowReader&) = delete;
   CsvRowReader& operator=(const CsvRowReader&) = delete;
 
-  bool init(const std::string& iconv_name, std::string& error) {
+  bool init(const std::string& iconv_name, ReadError& error) {
     if (!decoder_.open(iconv_name, encoding_, error)) return false;
     decoder_.set_offset_base(read_);
     if (csv_init(&parser_, CSV_REPALL_NL) != 0) {
-      error = "out of memory";
+      error = make_error("out_of_memory", "out of memory");
       return false;
     }
     parser_ready_ = true;
@@ -247,7 +279,8 @@ class CsvRowReader final : public RowReader {
   const std::string& format() const override { return format_; }
   const std::string& encoding() const override { return encoding_; }
   char delimiter() const override { return delimiter_; }
-  const std::string& error() const override { return error_; }
+  const std::string& error() const override { return error_.message; }
+  const ReadError& failure() const override { return error_; }
   double progress() const override {
     return size_ == 0 ? 1.0 : std::min(1.0, static_cast<double>(read_) / static_cast<double>(size_));
   }
@@ -269,10 +302,11 @@ class CsvRowReader final : public RowReader {
     return pool_[count_];
   }
 
-  void fail(std::string message) {
-    if (error_.empty()) error_ = "row " + std::to_string(records_ + 1) + ": " + std::move(message);
+  void fail(ReadError e) {
+    if (error_.empty()) error_ = at_row(std::move(e), records_ + 1);
     failed_ = true;
   }
+  void fail(std::string code, std::string message) { fail(make_error(std::move(code), std::move(message))); }
 
   // Reads, decodes and parses the next chunk of the file; at its end finishes the parse.
   void fill() {
@@ -283,14 +317,14 @@ class CsvRowReader final : public RowReader {
     raw_.resize(kReadChunk);
     const std::size_t n = std::fread(raw_.data(), 1, raw_.size(), file_.get());
     if (n < raw_.size() && std::ferror(file_.get())) {
-      fail("cannot read the file: " + errno_text(errno));
+      fail("read_failed", "cannot read the file: " + errno_text(errno));
       finished_ = true;
       return;
     }
     read_ += n;
     const bool last = n < raw_.size();
     text_.clear();
-    std::string decode_error;
+    ReadError decode_error;
     const bool decoded = decoder_.decode(raw_.data(), n, last, text_, decode_error);
     const char* nul = static_cast<const char*>(std::memchr(text_.data(), '\0', text_.size()));
     const std::size_t usable = nul ? static_cast<std::size_t>(nul - text_.data()) : text_.size();
@@ -300,7 +334,7 @@ class CsvRowReader final : public RowReader {
       return;
     }
     if (nul) {
-      fail("a NUL byte: binary data, not text");
+      fail("nul_byte", "a NUL byte: binary data, not text");
       finished_ = true;
       return;
     }
@@ -312,7 +346,7 @@ class CsvRowReader final : public RowReader {
     if (last) {
       finished_ = true;
       if (parser_.quoted && parser_.pstate == kCsvFieldBegun) {
-        fail("a quoted field is not closed before the end of the file (a stray quote?)");
+        fail("unclosed_quote", "a quoted field is not closed before the end of the file (a stray quote?)");
         return;
       }
       csv_fini(&parser_, &CsvRowReader::on_field, &CsvRowReader::on_row, this);
@@ -324,19 +358,19 @@ class CsvRowReader final : public RowReader {
       const std::size_t len = std::min(kParseSlice, text.size() - off);
       if (csv_parse(&parser_, text.data() + off, len, &CsvRowReader::on_field, &CsvRowReader::on_row,
                     this) != len) {
-        fail(std::string("libcsv: ") + csv_strerror(csv_error(&parser_)));
+        fail("csv_syntax", std::string("libcsv: ") + csv_strerror(csv_error(&parser_)));
         return;
       }
-      if (parser_.entry_pos > kMaxField) fail("a field longer than 1 MiB (an unclosed quote?)");
+      if (parser_.entry_pos > kMaxField) fail("field_too_long", "a field longer than 1 MiB (an unclosed quote?)");
     }
   }
 
   static void on_field(void* data, std::size_t len, void* self_ptr) {
     auto& self = *static_cast<CsvRowReader*>(self_ptr);
     if (self.failed_) return;
-    if (self.fields_ == kMaxFields) return self.fail("more than 16384 fields");
+    if (self.fields_ == kMaxFields) return self.fail("too_many_fields", "more than 16384 fields");
     self.row_bytes_ += len;
-    if (self.row_bytes_ > kMaxRowBytes) return self.fail("a row longer than 16 MiB");
+    if (self.row_bytes_ > kMaxRowBytes) return self.fail("row_too_long", "a row longer than 16 MiB");
     std::vector<std::string>& f = self.building().fields;
     const char* p = len ? static_cast<const char*>(data) : "";
     if (self.fields_ < f.size()) f[self.fields_].assign(p, len);
@@ -370,7 +404,7 @@ class CsvRowReader final : public RowReader {
   std::string format_ = "csv";
   std::string encoding_;
   char delimiter_;
-  std::string error_;
+  ReadError error_;
   Decoder decoder_;
   csv_parser parser_{};
   bool parser_ready_ = false;
@@ -423,10 +457,10 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 // The encoding of a CSV file without a byte order mark, from the bytes at and after its first
 // non-ASCII byte. Sets `iconv_name` ("UTF-8" when no conversion is needed) and `display`.
 bool detect_encoding(std::FILE* f, std::uint64_t start, std::string& iconv_name, std::string& display,
-                     std::string& error) {
+                     ReadError& error) {
   iconv_name = display = "UTF-8";
   if (std::fseek(f, static_cast<long>(start), SEEK_SET) != 0) {
-    error = "cannot seek: " + errno_text(errno);
+    error = make_error("read_failed", "cannot seek: " + errno_text(errno));
     return false;
   }
   std::string chunk(kReadChunk, '\0');
@@ -435,7 +469,7 @@ bool detect_encoding(std::FILE* f, std::uint64_t start, std::string& iconv_name,
     const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), f);
     if (n == 0) {
       if (std::ferror(f)) {
-        error = "cannot read: " + errno_text(errno);
+        error = make_error("read_failed", "cannot read: " + errno_text(errno));
         return false;
       }
       return true;  // pure ASCII
@@ -450,7 +484,7 @@ bool detect_encoding(std::FILE* f, std::uint64_t start, std::string& iconv_name,
   }
   std::string window(kSniffWindow, '\0');
   if (std::fseek(f, static_cast<long>(offset), SEEK_SET) != 0) {
-    error = "cannot seek: " + errno_text(errno);
+    error = make_error("read_failed", "cannot seek: " + errno_text(errno));
     return false;
   }
   window.resize(std::fread(window.data(), 1, window.size(), f));
@@ -481,10 +515,10 @@ bool detect_encoding(std::FILE* f, std::uint64_t start, std::string& iconv_name,
   return true;
 }
 
-std::unique_ptr<RowReader> open_xlsx(const std::string& path, std::uint64_t size, std::string& error);
+std::unique_ptr<RowReader> open_xlsx(const std::string& path, std::uint64_t size, ReadError& error);
 
 std::unique_ptr<RowReader> open_csv(const std::string& path, FilePtr file, std::uint64_t size,
-                                    std::string_view head, const ReadOptions& options, std::string& error) {
+                                    std::string_view head, const ReadOptions& options, ReadError& error) {
   std::uint64_t start = 0;
   std::string iconv_name, display;
   if (starts_with(head, "\xEF\xBB\xBF")) {
@@ -499,17 +533,17 @@ std::unique_ptr<RowReader> open_csv(const std::string& path, FilePtr file, std::
   }
   const std::string_view body = head.substr(start);
   if (body.empty()) {
-    error = path + " holds no rows (only a byte order mark)";
+    error = make_error("bom_only", path + " holds no rows (only a byte order mark)");
     return nullptr;
   }
   if (start != 2) {
     if (looks_binary(body)) {
-      error = path + " is not a table: it holds binary data, not CSV or XLSX text";
+      error = make_error("binary", path + " is not a table: it holds binary data, not CSV or XLSX text");
       return nullptr;
     }
     const std::size_t first = body.find_first_not_of(" \t\r\n");
     if (first != std::string_view::npos && body[first] == '<') {
-      error = path + " is an HTML or XML document, not CSV or XLSX; open it in Excel and save it as .xlsx or CSV";
+      error = make_error("html", path + " is an HTML or XML document, not CSV or XLSX; open it in Excel and save it as .xlsx or CSV");
       return nullptr;
     }
     if (start == 0 && !options.encoding.empty()) {
@@ -517,30 +551,31 @@ std::unique_ptr<RowReader> open_csv(const std::string& path, FilePtr file, std::
       display = lower_ascii(options.encoding);
       if (display == "utf-8" || display == "utf8") iconv_name = display = "UTF-8";
     } else if (start == 0) {
-      std::string detect_error;
+      ReadError detect_error;
       if (!detect_encoding(file.get(), 0, iconv_name, display, detect_error)) {
-        error = "cannot read " + path + ": " + detect_error;
+        error = prefixed(std::move(detect_error), "cannot read " + path + ": ");
         return nullptr;
       }
     }
   }
   // Decode the head: it must decode, and its first line gives the delimiter.
-  std::string text, decode_error;
+  std::string text;
+  ReadError decode_error;
   {
     Decoder probe;
     if (!probe.open(iconv_name, display, decode_error)) {
-      error = "cannot read " + path + ": " + decode_error;
+      error = prefixed(std::move(decode_error), "cannot read " + path + ": ");
       return nullptr;
     }
     probe.set_offset_base(start);
     const bool whole_file = head.size() >= size;
     if (!probe.decode(body.data(), body.size(), whole_file, text, decode_error)) {
-      error = "cannot decode " + path + " as " + display + ": " + decode_error;
+      error = prefixed(std::move(decode_error), "cannot decode " + path + " as " + display + ": ");
       return nullptr;
     }
   }
   if (start == 2 && looks_binary(text)) {
-    error = path + " is not a table: it holds binary data, not CSV or XLSX text";
+    error = make_error("binary", path + " is not a table: it holds binary data, not CSV or XLSX text");
     return nullptr;
   }
   char delimiter = options.delimiter != 0 ? options.delimiter : detect_delimiter(text);
@@ -550,13 +585,13 @@ std::unique_ptr<RowReader> open_csv(const std::string& path, FilePtr file, std::
     start += 5 + (text[5] == '\r' && text.size() > 6 && text[6] == '\n' ? 2 : 1);
   }
   if (std::fseek(file.get(), static_cast<long>(start), SEEK_SET) != 0) {
-    error = "cannot read " + path + ": " + errno_text(errno);
+    error = make_error("read_failed", "cannot read " + path + ": " + errno_text(errno));
     return nullptr;
   }
   auto reader = std::make_unique<CsvRowReader>(std::move(file), size, start, display, delimiter);
-  std::string init_error;
+  ReadError init_error;
   if (!reader->init(iconv_name, init_error)) {
-    error = "cannot read " + path + ": " + init_error;
+    error = prefixed(std::move(init_error), "cannot read " + path + ": ");
     return nullptr;
   }
   return reader;
@@ -780,26 +815,26 @@ using ZipPtr = std::unique_ptr<zip_t, ZipCloser>;
 using ZipFilePtr = std::unique_ptr<zip_file_t, ZipFileCloser>;
 
 // Opens the archive member `name`; sets `size` to its uncompressed size.
-ZipFilePtr open_member(zip_t* zip, const std::string& name, std::uint64_t& size, std::string& error) {
+ZipFilePtr open_member(zip_t* zip, const std::string& name, std::uint64_t& size, ReadError& error) {
   const zip_int64_t index = zip_name_locate(zip, name.c_str(), 0);
   if (index < 0) {
-    error = "the workbook has no part " + name;
+    error = make_error("damaged", "the workbook has no part " + name, {{"part", name}});
     return nullptr;
   }
   zip_stat_t st;
   zip_stat_init(&st);
   if (zip_stat_index(zip, static_cast<zip_uint64_t>(index), 0, &st) != 0) {
-    error = std::string("the workbook is damaged: ") + zip_strerror(zip);
+    error = make_error("damaged", std::string("the workbook is damaged: ") + zip_strerror(zip), {{"part", name}});
     return nullptr;
   }
   size = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
   ZipFilePtr f(zip_fopen_index(zip, static_cast<zip_uint64_t>(index), 0));
-  if (!f) error = "cannot open " + name + " in the workbook: " + zip_strerror(zip);
+  if (!f) error = make_error("damaged", "cannot open " + name + " in the workbook: " + zip_strerror(zip), {{"part", name}});
   return f;
 }
 
 // Reads the whole member `name` (at most kMaxSmallPart bytes) into `out`.
-bool read_member(zip_t* zip, const std::string& name, std::string& out, std::string& error) {
+bool read_member(zip_t* zip, const std::string& name, std::string& out, ReadError& error) {
   std::uint64_t size = 0;
   ZipFilePtr f = open_member(zip, name, size, error);
   if (!f) return false;
@@ -808,24 +843,25 @@ bool read_member(zip_t* zip, const std::string& name, std::string& out, std::str
   for (;;) {
     const zip_int64_t n = zip_fread(f.get(), buf, sizeof buf);
     if (n < 0) {
-      error = "the workbook is damaged (" + name + "): " + zip_file_strerror(f.get());
+      error = make_error("damaged", "the workbook is damaged (" + name + "): " + zip_file_strerror(f.get()),
+                         {{"part", name}});
       return false;
     }
     if (n == 0) return true;
     out.append(buf, static_cast<std::size_t>(n));
     if (out.size() > kMaxSmallPart) {
-      error = name + " in the workbook is larger than 64 MiB";
+      error = make_error("xlsx_too_large", name + " in the workbook is larger than 64 MiB", {{"part", name}});
       return false;
     }
   }
 }
 
-bool load_xml(zip_t* zip, const std::string& name, pugi::xml_document& doc, std::string& error) {
+bool load_xml(zip_t* zip, const std::string& name, pugi::xml_document& doc, ReadError& error) {
   std::string text;
   if (!read_member(zip, name, text, error)) return false;
   const pugi::xml_parse_result r = doc.load_buffer(text.data(), text.size());
   if (!r) {
-    error = name + " in the workbook is not valid XML: " + r.description();
+    error = make_error("damaged", name + " in the workbook is not valid XML: " + r.description(), {{"part", name}});
     return false;
   }
   return true;
@@ -870,7 +906,7 @@ std::unordered_map<std::string, Relationship> load_relationships(zip_t* zip, con
   const std::string dir = slash == std::string::npos ? std::string() : source.substr(0, slash + 1);
   const std::string file = slash == std::string::npos ? source : source.substr(slash + 1);
   pugi::xml_document doc;
-  std::string ignored;
+  ReadError ignored;
   if (!load_xml(zip, dir + "_rels/" + file + ".rels", doc, ignored)) return rels;
   for (pugi::xml_node r = doc.document_element().first_child(); r; r = r.next_sibling()) {
     if (local_name(r.name()) != "Relationship") continue;
@@ -914,20 +950,20 @@ class ElementStream {
         buffer_.erase(0, cut);
         return parse(doc);
       }
-      if (eof_) return fail("the XML ends inside <" + container_ + ">");
-      if (buffer_.size() > kMaxXmlPending) return fail("an element larger than 64 MiB");
+      if (eof_) return fail("damaged", "the XML ends inside <" + container_ + ">");
+      if (buffer_.size() > kMaxXmlPending) return fail("xlsx_too_large", "an element larger than 64 MiB");
       if (!read_more()) return false;
     }
   }
 
-  const std::string& error() const { return error_; }
+  const ReadError& error() const { return error_; }
   double progress() const {
     return size_ == 0 ? 1.0 : std::min(1.0, static_cast<double>(read_) / static_cast<double>(size_));
   }
 
  private:
-  bool fail(std::string message) {
-    error_ = name_ + ": " + std::move(message);
+  bool fail(std::string code, std::string message) {
+    error_ = make_error(std::move(code), name_ + ": " + std::move(message), {{"part", name_}});
     return false;
   }
 
@@ -937,12 +973,12 @@ class ElementStream {
     const zip_int64_t n = zip_fread(file_.get(), buffer_.data() + old, kXmlChunk);
     if (n < 0) {
       buffer_.resize(old);
-      return fail(std::string("the workbook is damaged: ") + zip_file_strerror(file_.get()));
+      return fail("damaged", std::string("the workbook is damaged: ") + zip_file_strerror(file_.get()));
     }
     buffer_.resize(old + static_cast<std::size_t>(n));
     read_ += static_cast<std::uint64_t>(n);
     if (n == 0) eof_ = true;
-    if (read_ > limit_) return fail("larger than " + std::to_string(limit_ >> 20) + " MiB");
+    if (read_ > limit_) return fail("xlsx_too_large", "larger than " + std::to_string(limit_ >> 20) + " MiB");
     return true;
   }
 
@@ -956,7 +992,7 @@ class ElementStream {
           done_ = true;  // no container: no items
           return true;
         }
-        if (buffer_.size() > kMaxXmlPending) return fail("no <" + container_ + "> in the first 64 MiB");
+        if (buffer_.size() > kMaxXmlPending) return fail("damaged", "no <" + container_ + "> in the first 64 MiB");
         from = buffer_.size() > container_.size() ? buffer_.size() - container_.size() : 0;
         if (!read_more()) return false;
         continue;
@@ -984,7 +1020,7 @@ class ElementStream {
       }
       const std::size_t gt = buffer_.find('>', after);
       if (gt == std::string::npos) {
-        if (eof_) return fail("the XML ends inside <" + container_ + ">");
+        if (eof_) return fail("damaged", "the XML ends inside <" + container_ + ">");
         if (!read_more()) return false;
         continue;
       }
@@ -1002,7 +1038,7 @@ class ElementStream {
         doc.load_buffer_inplace(batch_.data(), batch_.size(),
                                 pugi::parse_default | pugi::parse_ws_pcdata_single | pugi::parse_fragment,
                                 pugi::encoding_utf8);
-    if (!r) return fail(std::string("not valid XML: ") + r.description());
+    if (!r) return fail("damaged", std::string("not valid XML: ") + r.description());
     return true;
   }
 
@@ -1020,22 +1056,22 @@ class ElementStream {
   bool started_ = false;
   bool eof_ = false;
   bool done_ = false;
-  std::string error_;
+  ReadError error_;
 };
 
 class XlsxRowReader final : public RowReader {
  public:
-  XlsxRowReader(ZipPtr zip, std::vector<std::string> strings, std::vector<char> date_styles, bool date1904,
-                std::unique_ptr<ElementStream> sheet)
-      : zip_(std::move(zip)), strings_(std::move(strings)), date_styles_(std::move(date_styles)),
-        date1904_(date1904), sheet_(std::move(sheet)) {}
+  XlsxRowReader(ZipPtr zip, std::vector<std::string> strings, std::string strings_part, std::vector<char> date_styles,
+                bool date1904, std::unique_ptr<ElementStream> sheet)
+      : zip_(std::move(zip)), strings_(std::move(strings)), strings_part_(std::move(strings_part)),
+        date_styles_(std::move(date_styles)), date1904_(date1904), sheet_(std::move(sheet)) {}
 
   bool next(std::vector<std::string>& row) override {
     for (;;) {
       if (!cursor_) {
         if (!error_.empty() || !sheet_->next(doc_)) {
           if (error_.empty() && !sheet_->error().empty()) {
-            error_ = "row " + std::to_string(sheet_row_ + 1) + ": " + sheet_->error();
+            error_ = at_row(sheet_->error(), sheet_row_ + 1);
           }
           return false;
         }
@@ -1056,7 +1092,8 @@ class XlsxRowReader final : public RowReader {
   const std::string& format() const override { return format_; }
   const std::string& encoding() const override { return encoding_; }
   char delimiter() const override { return 0; }
-  const std::string& error() const override { return error_; }
+  const std::string& error() const override { return error_.message; }
+  const ReadError& failure() const override { return error_; }
   double progress() const override { return sheet_->progress(); }
 
  private:
@@ -1076,7 +1113,7 @@ class XlsxRowReader final : public RowReader {
       const long at = column_of(c.attribute("r").value());
       col = at >= 0 ? at : col + 1;
       if (col >= static_cast<long>(kMaxFields)) {
-        error_ = "row " + std::to_string(sheet_row_) + ": more than 16384 columns";
+        error_ = at_row(make_error("too_many_fields", "more than 16384 columns"), sheet_row_);
         return false;
       }
       std::string value;
@@ -1102,7 +1139,7 @@ class XlsxRowReader final : public RowReader {
       std::size_t index = 0;
       const auto res = std::from_chars(raw.data(), raw.data() + raw.size(), index);
       if (res.ec != std::errc() || index >= strings_.size()) {
-        error_ = "row " + std::to_string(sheet_row_) + ": a shared string index out of range";
+        error_ = at_row(make_error("damaged", "a shared string index out of range", {{"part", strings_part_}}), sheet_row_);
         return false;
       }
       out = strings_[index];
@@ -1121,6 +1158,7 @@ class XlsxRowReader final : public RowReader {
 
   ZipPtr zip_;
   std::vector<std::string> strings_;
+  std::string strings_part_;
   std::vector<char> date_styles_;
   bool date1904_;
   std::unique_ptr<ElementStream> sheet_;
@@ -1130,14 +1168,14 @@ class XlsxRowReader final : public RowReader {
   std::size_t last_row_ = 0;
   std::string format_ = "xlsx";
   std::string encoding_ = "UTF-8";
-  std::string error_;
+  ReadError error_;
 };
 
 // For each cell format (cellXfs index) of styles.xml: whether it shows numbers as dates.
 std::vector<char> load_date_styles(zip_t* zip, const std::string& name) {
   std::vector<char> out;
   pugi::xml_document doc;
-  std::string ignored;
+  ReadError ignored;
   if (name.empty() || !load_xml(zip, name, doc, ignored)) return out;
   const pugi::xml_node root = doc.document_element();
   std::unordered_map<unsigned, std::string> custom;
@@ -1157,7 +1195,7 @@ std::vector<char> load_date_styles(zip_t* zip, const std::string& name) {
   return out;
 }
 
-bool load_shared_strings(zip_t* zip, const std::string& name, std::vector<std::string>& out, std::string& error) {
+bool load_shared_strings(zip_t* zip, const std::string& name, std::vector<std::string>& out, ReadError& error) {
   if (name.empty() || zip_name_locate(zip, name.c_str(), 0) < 0) return true;
   std::uint64_t size = 0;
   ZipFilePtr f = open_member(zip, name, size, error);
@@ -1173,18 +1211,18 @@ bool load_shared_strings(zip_t* zip, const std::string& name, std::vector<std::s
   return error.empty();
 }
 
-std::unique_ptr<RowReader> open_xlsx(const std::string& path, std::uint64_t, std::string& error) {
+std::unique_ptr<RowReader> open_xlsx(const std::string& path, std::uint64_t, ReadError& error) {
   int code = 0;
   ZipPtr zip(zip_open(path.c_str(), ZIP_RDONLY, &code));
   if (!zip) {
     zip_error_t ze;
     zip_error_init_with_code(&ze, code);
-    error = "cannot read " + path + " as a ZIP archive: " + zip_error_strerror(&ze);
+    error = make_error("zip", "cannot read " + path + " as a ZIP archive: " + zip_error_strerror(&ze));
     zip_error_fini(&ze);
     return nullptr;
   }
-  const auto fail = [&](const std::string& why) -> std::unique_ptr<RowReader> {
-    error = "cannot read " + path + ": " + why;
+  const auto fail = [&](ReadError why) -> std::unique_ptr<RowReader> {
+    error = prefixed(std::move(why), "cannot read " + path + ": ");
     return nullptr;
   };
   // The workbook part: the package's officeDocument relationship, normally xl/workbook.xml.
@@ -1194,17 +1232,17 @@ std::unique_ptr<RowReader> open_xlsx(const std::string& path, std::uint64_t, std
   }
   if (zip_name_locate(zip.get(), workbook.c_str(), 0) < 0) {
     std::string mimetype;
-    std::string ignored;
+    ReadError ignored;
     if (read_member(zip.get(), "mimetype", mimetype, ignored) &&
         mimetype.find("opendocument.spreadsheet") != std::string::npos) {
-      error = path + " is an OpenDocument spreadsheet (.ods), not XLSX; save it as .xlsx or CSV";
+      error = make_error("ods", path + " is an OpenDocument spreadsheet (.ods), not XLSX; save it as .xlsx or CSV");
     } else {
-      error = path + " is not a table: a ZIP archive without an Excel workbook in it";
+      error = make_error("not_workbook", path + " is not a table: a ZIP archive without an Excel workbook in it");
     }
     return nullptr;
   }
   pugi::xml_document wb;
-  std::string why;
+  ReadError why;
   if (!load_xml(zip.get(), workbook, wb, why)) return fail(why);
   const pugi::xml_node root = wb.document_element();
   bool date1904 = false;
@@ -1226,7 +1264,7 @@ std::unique_ptr<RowReader> open_xlsx(const std::string& path, std::uint64_t, std
     }
   }
   if (sheet_part.empty()) {
-    error = path + " is not a table: the workbook has no worksheet";
+    error = make_error("no_worksheet", path + " is not a table: the workbook has no worksheet");
     return nullptr;
   }
   std::vector<std::string> strings;
@@ -1237,40 +1275,47 @@ std::unique_ptr<RowReader> open_xlsx(const std::string& path, std::uint64_t, std
   if (!sheet_file) return fail(why);
   auto sheet = std::make_unique<ElementStream>(std::move(sheet_file), size, sheet_part, "sheetData", "row",
                                                std::numeric_limits<std::uint64_t>::max());
-  return std::make_unique<XlsxRowReader>(std::move(zip), std::move(strings), std::move(date_styles), date1904,
-                                         std::move(sheet));
+  return std::make_unique<XlsxRowReader>(std::move(zip), std::move(strings), strings_part, std::move(date_styles),
+                                         date1904, std::move(sheet));
 }
 
 }  // namespace
 
 std::unique_ptr<RowReader> open_rows(const std::string& path, std::string& error, const ReadOptions& options) {
-  error.clear();
+  ReadError e;
+  auto reader = open_rows(path, e, options);
+  error = std::move(e.message);
+  return reader;
+}
+
+std::unique_ptr<RowReader> open_rows(const std::string& path, ReadError& error, const ReadOptions& options) {
+  error = ReadError{};
   if (options.delimiter == '"' || options.delimiter == '\r' || options.delimiter == '\n') {
-    error = "a quote or a line break cannot be the CSV delimiter";
+    error = make_error("bad_delimiter", "a quote or a line break cannot be the CSV delimiter");
     return nullptr;
   }
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    error = "cannot open " + path + ": " + errno_text(errno);
+    error = make_error("open_failed", "cannot open " + path + ": " + errno_text(errno));
     return nullptr;
   }
   if (S_ISDIR(st.st_mode)) {
-    error = "cannot open " + path + ": it is a directory";
+    error = make_error("is_directory", "cannot open " + path + ": it is a directory");
     return nullptr;
   }
   FilePtr file(std::fopen(path.c_str(), "rb"));
   if (!file) {
-    error = "cannot open " + path + ": " + errno_text(errno);
+    error = make_error("open_failed", "cannot open " + path + ": " + errno_text(errno));
     return nullptr;
   }
   std::string head(kReadChunk, '\0');
   head.resize(std::fread(head.data(), 1, head.size(), file.get()));
   if (std::ferror(file.get())) {
-    error = "cannot read " + path + ": " + errno_text(errno);
+    error = make_error("read_failed", "cannot read " + path + ": " + errno_text(errno));
     return nullptr;
   }
   if (head.empty()) {
-    error = path + " is empty";
+    error = make_error("empty", path + " is empty");
     return nullptr;
   }
   const auto size = static_cast<std::uint64_t>(st.st_size);
@@ -1279,7 +1324,7 @@ std::unique_ptr<RowReader> open_rows(const std::string& path, std::string& error
     return open_xlsx(path, size, error);
   }
   if (starts_with(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) {
-    error = path + " is an Excel 97-2003 workbook (.xls) or a password-protected one; save it as .xlsx or CSV";
+    error = make_error("xls", path + " is an Excel 97-2003 workbook (.xls) or a password-protected one; save it as .xlsx or CSV");
     return nullptr;
   }
   return open_csv(path, std::move(file), size, head, options, error);

@@ -11,9 +11,34 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sdelka::tabular {
+
+// Why a file could not be read, in a form a caller can put into the user's language: a stable
+// code, the row it concerns and the values its message names. `message` is the same text in
+// English (naming the file's path when it is about the whole file), as RowReader::error() and
+// open_rows(path, std::string&) give it.
+//
+// Codes and their arguments:
+//   open_failed, is_directory, read_failed, empty, bom_only, binary, html, xls, ods, zip,
+//   not_workbook, no_worksheet, out_of_memory, bad_delimiter, csv_syntax, unclosed_quote,
+//   nul_byte, field_too_long, row_too_long, too_many_fields: none;
+//   encoding_unsupported, truncated_char: "encoding";
+//   bad_byte: "byte" ("0x98"), "offset" (from the start of the file), "encoding";
+//   damaged, xlsx_too_large: "part" (the workbook part, "xl/worksheets/sheet1.xml").
+// Library texts (strerror, libzip, pugixml, libcsv) appear in `message` only.
+struct ReadError {
+  std::string code;   // "" when there is no error
+  std::size_t row = 0;  // the file's row (as row_number() counts) the error is in; 0 for the whole file
+  std::vector<std::pair<std::string, std::string>> args;
+  std::string message;
+
+  bool empty() const noexcept { return code.empty(); }
+  // The value of an argument; "" when it has none of that name.
+  std::string arg(const std::string& name) const;
+};
 
 // A forward-only stream of rows from a CSV or XLSX file, made by open_rows().
 //
@@ -50,6 +75,8 @@ class RowReader {
   // "" while reading goes well and at a clean end; otherwise why next() returned false, in English,
   // naming the row ("row 1204: invalid UTF-8", "row 7: a quoted field is not closed").
   virtual const std::string& error() const = 0;
+  // The same error with its code, row and arguments (empty() while reading goes well).
+  virtual const ReadError& failure() const = 0;
 
   // The share of the input consumed so far, 0.0 to 1.0, for progress bars (by bytes of the file for
   // CSV and of the worksheet XML for XLSX; rows are not counted in advance).
@@ -100,6 +127,8 @@ struct ReadOptions {
 // .xls, an .ods, a workbook without worksheets), or its bytes cannot be decoded. Errors found
 // later in the file are reported by RowReader::error().
 // An unknown `options.encoding` or a bad `options.delimiter` is an error too.
+std::unique_ptr<RowReader> open_rows(const std::string& path, ReadError& error, const ReadOptions& options = {});
+// The same, with only the English message of the error.
 std::unique_ptr<RowReader> open_rows(const std::string& path, std::string& error,
                                      const ReadOptions& options = {});
 

@@ -21,6 +21,8 @@ namespace {
 
 using sdelka::tabular::CsvWriter;
 using sdelka::tabular::open_rows;
+using sdelka::tabular::ReadError;
+using sdelka::tabular::ReadOptions;
 using sdelka::tabular::RowReader;
 using sdelka::tabular::XlsxWriter;
 using Rows = std::vector<std::vector<std::string>>;
@@ -310,6 +312,62 @@ TEST_F(Tabular, OverlongFieldIsAnError) {
   const Read r = read_all(*reader);
   EXPECT_EQ(r.rows.size(), 1u);
   EXPECT_NE(r.error.find("row 2: a field longer than 1 MiB"), std::string::npos) << r.error;
+}
+
+// Every error also comes as a code with its row and arguments (the import translates those), and
+// its message is the English text error() gives.
+TEST_F(Tabular, ReadErrorsCarryACodeRowAndArguments) {
+  const auto open_failure = [](const std::string& p) {
+    ReadError e;
+    EXPECT_EQ(open_rows(p, e), nullptr);
+    return e;
+  };
+  const ReadError empty = open_failure(file("empty.csv", ""));
+  EXPECT_EQ(empty.code, "empty");
+  EXPECT_EQ(empty.row, 0u);
+  EXPECT_EQ(empty.message, open_error(path("empty.csv")));
+  EXPECT_EQ(open_failure(path("no-such.csv")).code, "open_failed");
+  EXPECT_EQ(open_failure(dir_.string()).code, "is_directory");
+  EXPECT_EQ(open_failure(file("bom.csv", "\xEF\xBB\xBF")).code, "bom_only");
+  EXPECT_EQ(open_failure(file("junk.bin", std::string("\x89PNG\0\0\x01", 7))).code, "binary");
+  EXPECT_EQ(open_failure(file("page.csv", "<html><table></table></html>")).code, "html");
+  EXPECT_EQ(open_failure(file("old.xls", std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(600, '\0'))).code,
+            "xls");
+  EXPECT_EQ(open_failure(file("cut.xlsx", "PK\x03\x04 truncated")).code, "zip");
+
+  const ReadError bad = open_failure(file("bad1251.csv", encode("Имя;Город\nАнна;Тула\n", "WINDOWS-1251") + "\x98\n"));
+  EXPECT_EQ(bad.code, "bad_byte");
+  EXPECT_EQ(bad.row, 0u);
+  EXPECT_EQ(bad.arg("byte"), "0x98");
+  EXPECT_EQ(bad.arg("offset"), "20");
+  EXPECT_EQ(bad.arg("encoding"), "windows-1251");
+  EXPECT_EQ(bad.arg("part"), "");
+
+  ReadOptions options;
+  options.encoding = "no-such-encoding";
+  ReadError unsupported;
+  EXPECT_EQ(open_rows(file("a.csv", "a;b\n"), unsupported, options), nullptr);
+  EXPECT_EQ(unsupported.code, "encoding_unsupported");
+  EXPECT_EQ(unsupported.arg("encoding"), "no-such-encoding");
+
+  auto reader = open(file("unclosed.csv", "a;b\n1;2\n3;\"open\n4;5\n"));
+  ASSERT_NE(reader, nullptr);
+  EXPECT_TRUE(reader->failure().empty());
+  const Read r = read_all(*reader);
+  EXPECT_EQ(reader->failure().code, "unclosed_quote");
+  EXPECT_EQ(reader->failure().row, 3u);
+  EXPECT_EQ(reader->failure().message, r.error);
+
+  // Past the 1 MiB the encoding is chosen from, a byte that is not UTF-8.
+  std::string text = "Имя;Номер\n";
+  for (int i = 0; i < 280000; ++i) text += "x;y\n";
+  auto late = open(file("late.csv", text + "\xC3\x28;z\n"));
+  ASSERT_NE(late, nullptr);
+  read_all(*late);
+  EXPECT_EQ(late->failure().code, "bad_byte");
+  EXPECT_EQ(late->failure().row, 280002u);
+  EXPECT_EQ(late->failure().arg("byte"), "0xC3");
+  EXPECT_EQ(late->failure().arg("encoding"), "UTF-8");
 }
 
 // ---------------------------------------------------------------------------------------------
