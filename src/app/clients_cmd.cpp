@@ -58,7 +58,7 @@ std::optional<auth::Principal> acting(store::Database& db, const std::string& ow
 
 }  // namespace
 
-int cmd_import_companies(Config c, const TransferArgs& a) {
+int cmd_import(Config c, const TransferArgs& a, clients::ClientType type) {
   if (a.on_duplicate != "skip" && a.on_duplicate != "update" && a.on_duplicate != "create")
     return fail("--on-duplicate must be skip, update or create", 2);
   if (!std::filesystem::exists(a.file)) return fail("no file " + a.file, 2);
@@ -70,7 +70,7 @@ int cmd_import_companies(Config c, const TransferArgs& a) {
     o.on_duplicate = a.on_duplicate;
     o.report_path = a.report;
     const auto t0 = std::chrono::steady_clock::now();
-    auto res = clients::import_companies(svc, db, *p, a.file, o);
+    auto res = clients::import_clients(type, svc, db, *p, a.file, o);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!res.error.empty() && res.counts.rows == 0) return fail(res.error, 2);
     std::cout << res.counts.summary() << '\n';
@@ -82,7 +82,7 @@ int cmd_import_companies(Config c, const TransferArgs& a) {
   });
 }
 
-int cmd_export_companies(Config c, const TransferArgs& a) {
+int cmd_export(Config c, const TransferArgs& a, clients::ClientType type) {
   return with_db(c, [&](store::Database& db) {
     auto p = staff::StaffService::system_principal();
     clients::ClientsService svc(db);
@@ -90,8 +90,9 @@ int cmd_export_companies(Config c, const TransferArgs& a) {
     q.q = a.q;
     q.segment = a.segment;
     q.region = a.region;
-    auto n = clients::export_companies(svc, p, q, a.file);
-    std::cout << "exported " << n << " companies to " << a.file << '\n';
+    auto n = clients::export_clients(type, svc, p, q, a.file);
+    std::cout << "exported " << n << (type == clients::ClientType::person ? " persons" : " companies") << " to " << a.file
+              << '\n';
     return 0;
   });
 }

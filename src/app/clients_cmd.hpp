@@ -1,10 +1,13 @@
 #pragma once
-// `sdelka import companies`, `sdelka export companies`, `sdelka demo`: plain functions called
-// by the CLI wiring (cli_clients.inc). Each returns the exit status (2 for bad arguments).
+// `sdelka import companies|persons`, `sdelka export companies|persons`, `sdelka demo`: plain
+// functions called by the CLI wiring (cli_clients.inc). Each returns the exit status (2 for bad
+// arguments).
 #include <cstdint>
 #include <string>
 
 #include "app/platform.hpp"
+
+namespace sdelka::clients { enum class ClientType; }
 
 namespace sdelka::app {
 
@@ -14,8 +17,8 @@ struct TransferArgs {
   unsigned long long seed = 1;
 };
 
-int cmd_import_companies(Config c, const TransferArgs& a);
-int cmd_export_companies(Config c, const TransferArgs& a);
+int cmd_import(Config c, const TransferArgs& a, clients::ClientType type);
+int cmd_export(Config c, const TransferArgs& a, clients::ClientType type);
 int cmd_demo(Config c, const TransferArgs& a);
 
 }  // namespace sdelka::app

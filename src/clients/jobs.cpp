@@ -21,7 +21,11 @@ using nlohmann::json;
 namespace {
 const char* kCols =
     "id, user_id, file_name, file_path, on_duplicate, mapping, status, rows, imported, updated, skipped, rejected, "
-    "progress, error, created_at";
+    "progress, error, created_at, kind";
+
+// import_jobs.kind holds the table's name ("companies", the default of the column, or "persons").
+std::string kind_of(ClientType t) { return t == ClientType::person ? "persons" : "companies"; }
+ClientType type_of(const std::string& kind) { return kind == "persons" ? ClientType::person : ClientType::company; }
 
 json job_json(const store::Row& r) {
   ImportCounts c;
@@ -29,7 +33,7 @@ json job_json(const store::Row& r) {
   return {{"id", r.i64(0)},          {"user_id", r.i64(1)},     {"file_name", r.str(2)},  {"on_duplicate", r.str(4)},
           {"status", r.str(6)},      {"rows", c.rows},          {"imported", c.imported}, {"updated", c.updated},
           {"skipped", c.skipped},    {"rejected", c.rejected},  {"progress", r.i64(12)},  {"error", r.str(13)},
-          {"created_at", r.str(14)}, {"summary", c.summary()}};
+          {"created_at", r.str(14)}, {"summary", c.summary()},  {"type", std::string(type_code(type_of(r.str(15))))}};
 }
 
 std::string report_file(const std::string& dir, std::int64_t id, int part) {
@@ -110,7 +114,7 @@ bool ImportJobs::run_one() {
   o.on_progress = [this](const ImportCounts&, double) { return !stop_.load(); };
   ImportResult res;
   try {
-    res = import_companies(svc_, db_, *p, job->str(3), o);
+    res = import_clients(type_of(job->str(15)), svc_, db_, *p, job->str(3), o);
   } catch (const std::exception& e) {
     // A job must not stay "running" forever: record why it stopped.
     fail(e.what());
@@ -131,8 +135,9 @@ bool ImportJobs::run_one() {
   return true;
 }
 
-json ImportJobs::upload(const auth::Principal& p, const std::string& file_name, const std::string& bytes) {
-  auth::require_scope(p, auth::Action::create, "company", auth::Scope::own);
+json ImportJobs::upload(const auth::Principal& p, ClientType type, const std::string& file_name,
+                        const std::string& bytes) {
+  auth::require_scope(p, auth::Action::create, std::string(type_code(type)), auth::Scope::own);
   if (bytes.empty())
     throw http::ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"file", i18n::t(p.lang, "import.empty"), "empty"}}};
   fs::create_directories(dir_);
@@ -140,9 +145,9 @@ json ImportJobs::upload(const auth::Principal& p, const std::string& file_name, 
   std::int64_t id = 0;
   db_.write([&](store::Tx& tx) {
     auto now = store::now_iso();
-    auto r = tx.one("INSERT INTO import_jobs (user_id, file_name, file_path, created_at, updated_at) VALUES (?, ?, '', ?, ?) "
-                    "RETURNING id",
-                    {p.user_id, file_name.substr(0, 200), now, now});
+    auto r = tx.one("INSERT INTO import_jobs (user_id, kind, file_name, file_path, created_at, updated_at) VALUES (?, ?, ?, "
+                    "'', ?, ?) RETURNING id",
+                    {p.user_id, kind_of(type), file_name.substr(0, 200), now, now});
     id = r->i64(0);
     const std::string path = dir_ + "/import-" + std::to_string(id) + ".src";
     std::ofstream f(path, std::ios::binary);
@@ -150,15 +155,17 @@ json ImportJobs::upload(const auth::Principal& p, const std::string& file_name, 
     if (!f) throw std::runtime_error("cannot store the upload in " + path);
     f.close();
     tx.exec("UPDATE import_jobs SET file_path = ? WHERE id = ?", {path, id});
-    audit::record(tx, &p, "upload", "import_job", std::to_string(id), {{"file", file_name}, {"bytes", bytes.size()}});
+    audit::record(tx, &p, "upload", "import_job", std::to_string(id),
+                  {{"file", file_name}, {"bytes", bytes.size()}, {"type", type_code(type)}});
   });
-  std::string err;
+  tabular::ReadError err;
   auto reader = tabular::open_rows(dir_ + "/import-" + std::to_string(id) + ".src", err);
   if (!reader) {
+    const std::string why = reader_error_text(err, p.lang);
     db_.write([&](store::Tx& tx) {
-      tx.exec("UPDATE import_jobs SET status = 'failed', error = ? WHERE id = ?", {err, id});
+      tx.exec("UPDATE import_jobs SET status = 'failed', error = ? WHERE id = ?", {why, id});
     });
-    throw http::ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"file", i18n::t(p.lang, "import.not_table") + ": " + err, "format"}}};
+    throw http::ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"file", why, "format"}}};
   }
   return get(p, id);
 }
@@ -176,9 +183,12 @@ json ImportJobs::get(const auth::Principal& p, std::int64_t id) {
 
 Preview ImportJobs::preview(const auth::Principal& p, std::int64_t id) {
   get(p, id);
-  std::string path;
-  db_.read([&](store::Tx& tx) { path = tx.one("SELECT file_path FROM import_jobs WHERE id = ?", {id})->str(0); });
-  return preview_companies(path, p.lang, 10);
+  std::string path, kind;
+  db_.read([&](store::Tx& tx) {
+    auto r = tx.one("SELECT file_path, kind FROM import_jobs WHERE id = ?", {id});
+    path = r->str(0), kind = r->str(1);
+  });
+  return preview_import(type_of(kind), path, p.lang, 10);
 }
 
 json ImportJobs::queue(const auth::Principal& p, std::int64_t id, const std::string& on_duplicate,
@@ -187,8 +197,9 @@ json ImportJobs::queue(const auth::Principal& p, std::int64_t id, const std::str
   if (on_duplicate != "skip" && on_duplicate != "update" && on_duplicate != "create")
     throw http::ApiError{422, i18n::t(p.lang, "err.validation"), "",
                          {{"on_duplicate", i18n::t(p.lang, "err.one_of") + ": skip, update, create", "enum"}}};
-  if (!mapping.empty() && !mapping.count("name"))
-    throw http::ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"mapping", i18n::t(p.lang, "import.no_name_column"), "name"}}};
+  const auto type = *client_type(job["type"].get<std::string>());
+  if (!mapping.empty() && !names_record(type, mapping))
+    throw http::ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"mapping", import_no_name_column(type, p.lang), "name"}}};
   if (job["status"] != "uploaded")
     throw http::ApiError{409, i18n::t(p.lang, "err.conflict"), i18n::t(p.lang, "import.already_started")};
   json m = json::object();

@@ -34,14 +34,17 @@ class ImportJobs {
   // Stops the worker after the batch it is on (the job stays resumable).
   void stop();
 
-  // Stores an uploaded file as a new job (status "uploaded"). 403 when p may not create
-  // companies; 422 for an empty body or a file that is not a table.
-  nlohmann::json upload(const auth::Principal& p, const std::string& file_name, const std::string& bytes);
-  // The job as JSON: {id, file_name, status, rows, imported, updated, skipped, rejected,
-  // progress (0..100), error, on_duplicate, created_at, summary}. 404 unless p owns it or is admin.
+  // Stores an uploaded file of companies or persons as a new job (status "uploaded"). 403 when p
+  // may not create records of the type; 422 for an empty body or a file that is not a table.
+  nlohmann::json upload(const auth::Principal& p, ClientType type, const std::string& file_name,
+                        const std::string& bytes);
+  // The job as JSON: {id, type ("company" | "person"), file_name, status, rows, imported, updated,
+  // skipped, rejected, progress (0..100), error, on_duplicate, created_at, summary}. 404 unless p
+  // owns it or is admin.
   nlohmann::json get(const auth::Principal& p, std::int64_t id);
   Preview preview(const auth::Principal& p, std::int64_t id);
-  // Queues an uploaded job with the duplicate rule and an optional mapping (field → column).
+  // Queues an uploaded job with the duplicate rule and an optional mapping (field → column; it
+  // must name the record: a name column for companies, a full name or surname for persons).
   nlohmann::json queue(const auth::Principal& p, std::int64_t id, const std::string& on_duplicate,
                        const std::map<std::string, std::size_t>& mapping);
   // The rejected-rows report (CSV text, UTF-8 with BOM); "" when there were none.

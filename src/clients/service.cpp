@@ -537,24 +537,49 @@ json ClientsService::create_person(const Principal& p, const PersonInput& in) {
     }
     const auto key = core::ru::person_name_key(c.full_name());
     if (!in.confirm_duplicate) {
-      auto cands = candidates(tx, p, "person", c.inn, std::nullopt, c.phones, c.emails, key, std::nullopt);
-      // A bare name match is not enough for people (namesakes are common): require a contact or ИНН.
-      cands.erase(std::remove_if(cands.begin(), cands.end(),
-                                 [](const Candidate& k) {
-                                   return std::all_of(k.reasons.begin(), k.reasons.end(), [](const std::string& r) {
-                                     return r == "name" || r == "similar_name";
-                                   });
-                                 }),
-                  cands.end());
+      auto cands = person_candidates_tx(tx, p, c, std::nullopt, true, &key);
       if (!cands.empty()) throw duplicate_error(p, cands);
     }
-    c.created_at = c.updated_at = store::now_iso();
-    c.id = repo::insert_person(tx, c, key);
-    auto full = repo::load_person(tx, c.id);
-    out = to_json(*full);
-    audit::record(tx, &p, "create", "person", std::to_string(c.id), audit::diff(json::object(), audit_view(out)));
+    insert_person_tx(tx, p, c, /*index=*/true, &key);
+    out = to_json(*repo::load_person(tx, c.id));
   });
   return out;
+}
+
+std::vector<Candidate> ClientsService::person_candidates_tx(Tx& tx, const Principal& p, const Person& c,
+                                                            std::optional<std::int64_t> exclude, bool similar,
+                                                            const std::string* name_key) {
+  auto cands = candidates(tx, p, "person", c.inn, std::nullopt, c.phones, c.emails,
+                          name_key ? *name_key : core::ru::person_name_key(c.full_name()), exclude, similar);
+  // A bare name match is not enough for people (namesakes are common): require a contact or ИНН.
+  cands.erase(std::remove_if(cands.begin(), cands.end(),
+                             [](const Candidate& k) {
+                               return std::all_of(k.reasons.begin(), k.reasons.end(), [](const std::string& r) {
+                                 return r == "name" || r == "similar_name";
+                               });
+                             }),
+              cands.end());
+  return cands;
+}
+
+std::int64_t ClientsService::insert_person_tx(Tx& tx, const Principal& p, Person& c, bool index,
+                                             const std::string* name_key) {
+  c.created_at = c.updated_at = store::now_iso();
+  c.id = repo::insert_person(tx, c, name_key ? *name_key : core::ru::person_name_key(c.full_name()), index);
+  // Without links the record reads back as it was inserted; links get their company names on read.
+  const json view = c.companies.empty() ? to_json(c) : to_json(*repo::load_person(tx, c.id));
+  audit::record(tx, &p, "create", "person", std::to_string(c.id), audit::diff(json::object(), audit_view(view)));
+  return c.id;
+}
+
+bool ClientsService::update_person_tx(Tx& tx, const Principal& p, const Person& before, Person& after, json* saved) {
+  after.updated_at = store::now_iso();
+  if (!repo::update_person(tx, after, core::ru::person_name_key(after.full_name()))) return false;
+  json out = to_json(*repo::load_person(tx, after.id));
+  auto changes = audit::diff(audit_view(to_json(before)), audit_view(out));
+  if (!changes.empty()) audit::record(tx, &p, "update", "person", std::to_string(after.id), changes);
+  if (saved) *saved = std::move(out);
+  return true;
 }
 
 json ClientsService::get_person(const Principal& p, std::int64_t id) {
@@ -594,12 +619,7 @@ json ClientsService::update_person(const Principal& p, std::int64_t id, const Pe
         if (!cands.empty()) throw duplicate_error(p, cands);
       }
     }
-    after.updated_at = store::now_iso();
-    if (!repo::update_person(tx, after, core::ru::person_name_key(after.full_name()))) stale(p);
-    auto full = repo::load_person(tx, id);
-    out = to_json(*full);
-    auto changes = audit::diff(audit_view(to_json(*before)), audit_view(out));
-    if (!changes.empty()) audit::record(tx, &p, "update", "person", std::to_string(id), changes);
+    if (!update_person_tx(tx, p, *before, after, &out)) stale(p);
   });
   return out;
 }

@@ -114,6 +114,20 @@ class ClientsService {
                                  const std::string* name_key = nullptr);
   bool update_company_tx(store::Tx& tx, const auth::Principal& p, const Company& before, Company& after);
 
+  // The same pieces for persons. Candidates that share only the name are left out: namesakes are
+  // common, so a person is a likely duplicate by ИНН, phone or e-mail (a name only adds to the score).
+  std::vector<Candidate> person_candidates_tx(store::Tx& tx, const auth::Principal& p, const Person& c,
+                                              std::optional<std::int64_t> exclude, bool similar = true,
+                                              const std::string* name_key = nullptr);
+  // Inserts a validated person with its audit record (the record as it reads back). index = false
+  // leaves the full-text entry to repo::index_persons() for a whole batch, as in insert_company_tx.
+  std::int64_t insert_person_tx(store::Tx& tx, const auth::Principal& p, Person& c, bool index = true,
+                                const std::string* name_key = nullptr);
+  // Saves `after` over `before` with an audit record of the changes; false when the version is
+  // stale. `saved` (when given) receives the record as read back.
+  bool update_person_tx(store::Tx& tx, const auth::Principal& p, const Person& before, Person& after,
+                        nlohmann::json* saved = nullptr);
+
  private:
   std::vector<Candidate> candidates(store::Tx& tx, const auth::Principal& p, const std::string& type,
                                     const std::optional<std::string>& inn, const std::optional<std::string>& ogrn,

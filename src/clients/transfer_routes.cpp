@@ -36,12 +36,31 @@ Response download(std::string body, const std::string& type, const std::string& 
   return r;
 }
 
-const char* kFields[] = {"name", "inn", "kpp", "ogrn", "phones", "emails", "segment", "industry", "region",
-                         "size", "source", "address", "website", "note", "bank_bik", "bank_account"};
+using clients::ClientType;
+
+// What the import pages say differently for companies and persons.
+struct TypeTexts {
+  const char* list_url;  // the list the import adds to
+  const char* title;     // catalogue keys
+  const char* to_list;
+  const char* duplicates;
+};
+TypeTexts texts(ClientType t) {
+  if (t == ClientType::person)
+    return {"/persons", "import.title_person", "import.to_list_person", "import.duplicates_person"};
+  return {"/companies", "import.title", "import.to_list", "import.duplicates"};
+}
+
+ClientType job_type(const json& j) { return *clients::client_type(j["type"].get<std::string>()); }
 
 mstch::map job_view(const std::string& lang, const json& j) {
   const std::string status = j["status"];
+  const auto tx = texts(job_type(j));
   return mstch::map{{"id", std::to_string(j["id"].get<std::int64_t>())},
+                    {"title", i18n::t(lang, tx.title)},
+                    {"list_url", std::string(tx.list_url)},
+                    {"to_list", i18n::t(lang, tx.to_list)},
+                    {"duplicates", i18n::t(lang, tx.duplicates)},
                     {"file_name", j["file_name"].get<std::string>()},
                     {"status", i18n::t(lang, "import.status." + status)},
                     {"uploaded", status == "uploaded"},
@@ -67,9 +86,14 @@ void register_transfer_routes(App& app) {
   r.add("POST", "/api/v1/imports",
         [&jobs](Request& req) {
           auto name = req.query("file_name").value_or("upload");
-          return Response::json(201, jobs.upload(principal(req), name, req.body));
+          auto type = clients::client_type(req.query("type").value_or("company"));
+          if (!type)
+            throw ApiError{422, i18n::t(req.ctx->lang, "err.validation"), "",
+                           {{"type", i18n::t(req.ctx->lang, "err.one_of") + ": company, person", "enum"}}};
+          return Response::json(201, jobs.upload(principal(req), *type, name, req.body));
         },
-        {.body_limit = 256u << 20, .summary = "Upload a CSV or XLSX file of companies (raw body) as a new import job"});
+        {.body_limit = 256u << 20,
+         .summary = "Upload a CSV or XLSX file of companies or persons (?type=company|person; raw body) as a new import job"});
   r.add("GET", "/api/v1/imports/{id}", [&jobs](Request& req) { return Response::json(200, jobs.get(principal(req), id_param(req))); },
         {.summary = "An import job: status, progress and counts"});
   r.add("GET", "/api/v1/imports/{id}/preview",
@@ -101,38 +125,53 @@ void register_transfer_routes(App& app) {
           return download(std::move(text), "text/csv; charset=utf-8", "import-" + std::to_string(id) + "-rejected.csv");
         },
         {.summary = "The rejected rows of an import with their reasons (CSV)"});
-  r.add("GET", "/api/v1/companies/export",
-        [&svc, &app](Request& req) {
-          auto fmt = req.query("format").value_or("csv");
-          if (fmt != "csv" && fmt != "xlsx")
-            throw ApiError{422, i18n::t(req.ctx->lang, "err.validation"), "", {{"format", i18n::t(req.ctx->lang, "err.one_of") + ": csv, xlsx", "enum"}}};
-          auto q = list_query(req);
-          std::filesystem::create_directories(app.options().files_dir);
-          const std::string path = app.options().files_dir + "/export-" + auth::random_token().substr(0, 16) + "." + fmt;
-          struct Cleanup {
-            std::string p;
-            ~Cleanup() { std::filesystem::remove(p); }
-          } cleanup{path};
-          clients::export_companies(svc, principal(req), q, path);
-          std::ifstream f(path, std::ios::binary);
-          std::stringstream ss;
-          ss << f.rdbuf();
-          return download(ss.str(),
-                          fmt == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                                        : "text/csv; charset=utf-8",
-                          "companies." + fmt);
-        },
+  // Export of a list's filter: the same parameters as the list, only what the caller may see.
+  auto exporter = [&svc, &app](ClientType type) {
+    return [&svc, &app, type](Request& req) {
+      auto fmt = req.query("format").value_or("csv");
+      if (fmt != "csv" && fmt != "xlsx")
+        throw ApiError{422, i18n::t(req.ctx->lang, "err.validation"), "", {{"format", i18n::t(req.ctx->lang, "err.one_of") + ": csv, xlsx", "enum"}}};
+      auto q = list_query(req);
+      std::filesystem::create_directories(app.options().files_dir);
+      const std::string path = app.options().files_dir + "/export-" + auth::random_token().substr(0, 16) + "." + fmt;
+      struct Cleanup {
+        std::string p;
+        ~Cleanup() { std::filesystem::remove(p); }
+      } cleanup{path};
+      clients::export_clients(type, svc, principal(req), q, path);
+      std::ifstream f(path, std::ios::binary);
+      std::stringstream ss;
+      ss << f.rdbuf();
+      return download(ss.str(),
+                      fmt == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                                    : "text/csv; charset=utf-8",
+                      std::string(type == ClientType::person ? "persons." : "companies.") + fmt);
+    };
+  };
+  r.add("GET", "/api/v1/companies/export", exporter(ClientType::company),
         {.summary = "Export the companies of a filter (same parameters as the list) to CSV or XLSX"});
+  r.add("GET", "/api/v1/persons/export", exporter(ClientType::person),
+        {.summary = "Export the persons of a filter (same parameters as the list) to CSV or XLSX"});
 
-  r.add("GET", "/companies/import",
-        [](Request& req) { return page(req, 200, "import", mstch::map{}, "import.title"); },
-        {.api = false, .summary = "Import companies: upload"});
+  auto upload_page = [](ClientType type) {
+    return [type](Request& req) {
+      const auto tx = texts(type);
+      mstch::map d{{"title", i18n::t(req.ctx->lang, tx.title)},
+                   {"list_url", std::string(tx.list_url)},
+                   {"upload_url", "/api/v1/imports?type=" + std::string(clients::type_code(type))},
+                   {"person", type == ClientType::person}};
+      return page(req, 200, "import", d, tx.title);
+    };
+  };
+  r.add("GET", "/companies/import", upload_page(ClientType::company), {.api = false, .summary = "Import companies: upload"});
+  r.add("GET", "/persons/import", upload_page(ClientType::person), {.api = false, .summary = "Import persons: upload"});
   r.add("GET", "/imports/{id}",
         [&jobs](Request& req) {
           const auto& lang = req.ctx->lang;
           auto id = id_param(req);
           auto j = jobs.get(principal(req), id);
           auto d = job_view(lang, j);
+          const auto type = job_type(j);
           if (j["status"] == "uploaded") {
             auto pv = jobs.preview(principal(req), id);
             mstch::array cols, rows;
@@ -141,9 +180,8 @@ void register_transfer_routes(App& app) {
               for (auto& [f, c] : pv.mapping)
                 if (c == i) mapped = f;
               mstch::array opts;
-              for (const char* f : kFields)
-                opts.push_back(mstch::map{{"field", std::string(f)}, {"label", i18n::t(lang, std::string("import.field.") + f)},
-                                          {"selected", mapped == f}});
+              for (const auto& f : clients::import_fields(type))
+                opts.push_back(mstch::map{{"field", f}, {"label", clients::field_label(type, f, lang)}, {"selected", mapped == f}});
               cols.push_back(mstch::map{{"index", std::to_string(i)}, {"title", pv.columns[i]}, {"options", opts}});
             }
             for (auto& row : pv.rows) {
@@ -158,7 +196,7 @@ void register_transfer_routes(App& app) {
             d.emplace("format", pv.format + (pv.encoding.empty() ? "" : ", " + pv.encoding));
             d.emplace("preview_error", pv.error);
           }
-          return page(req, 200, "import_job", d, "import.title");
+          return page(req, 200, "import_job", d, texts(type).title);
         },
         {.api = false, .summary = "An import: preview and start, or progress and result"});
   r.add("GET", "/imports/{id}/progress",

@@ -17,7 +17,8 @@
     var err = document.getElementById("import-error");
     if (!input.files.length) { err.textContent = err.getAttribute("data-empty") || input.title || "—"; input.setAttribute("aria-invalid", "true"); return; }
     var file = input.files[0];
-    fetch(form.getAttribute("data-upload") + "?file_name=" + encodeURIComponent(file.name), {
+    var url = form.getAttribute("data-upload");
+    fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "file_name=" + encodeURIComponent(file.name), {
       method: "POST", body: file, credentials: "same-origin",
       headers: { "Content-Type": "application/octet-stream", "X-CSRF-Token": csrf() }
     }).then(function (r) {
