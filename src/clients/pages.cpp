@@ -224,12 +224,22 @@ const ClientKind kPersons{"person", "/persons", "merge.children_person", "dup.wa
 // What the partials duplicate_warning and duplicate_confirm show after a 409 from the service: the
 // likely duplicates (name linked to the card, reasons and score) and the «save anyway» box. Adds
 // nothing when the error names no candidates, so the forms then show no warning and no box.
+// "тот же ИНН, то же имя": the reasons of a likely duplicate in the user's language (a person's
+// name is a name, a company's a title).
+std::string reasons_text(const std::string& lang, const ClientKind& k, const std::vector<std::string>& reasons) {
+  std::string out;
+  for (const auto& r : reasons) {
+    const bool named = r == "name" || r == "similar_name";
+    out += (out.empty() ? "" : ", ") + i18n::t(lang, std::string(named && k.type == std::string_view("person") ? "dup.person_" : "dup.") + r);
+  }
+  return out;
+}
+
 void add_duplicate_warning(mstch::map& d, const std::string& lang, const ApiError& e, const ClientKind& k) {
   if (e.status != 409 || !e.extra || !e.extra->contains("candidates")) return;
   mstch::array cands;
   for (auto& c : (*e.extra)["candidates"]) {
-    std::string reasons;
-    for (auto& r : c["reasons"]) reasons += (reasons.empty() ? "" : ", ") + i18n::t(lang, "dup." + r.get<std::string>());
+    const std::string reasons = reasons_text(lang, k, c["reasons"].get<std::vector<std::string>>());
     cands.push_back(mstch::map{{"href", std::string(k.base) + "/" + std::to_string(c["id"].get<std::int64_t>())},
                                {"name", s(c, "name")},
                                {"score", std::to_string(c["score"].get<int>())},
@@ -342,8 +352,7 @@ http::Handler duplicates_page(clients::ClientsService& svc, const ClientKind& k)
       mstch::array members;
       for (std::size_t i = 0; i < g.ids.size(); ++i)
         members.push_back(mstch::map{{"id", std::to_string(g.ids[i])}, {"name", g.names[i]}});
-      std::string reasons;
-      for (auto& rr : g.reasons) reasons += (reasons.empty() ? "" : ", ") + i18n::t(lang, "dup." + rr);
+      const std::string reasons = reasons_text(lang, k, g.reasons);
       groups.push_back(mstch::map{{"members", members},
                                   {"reasons", reasons},
                                   {"score", std::to_string(g.score)},

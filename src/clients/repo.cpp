@@ -115,7 +115,9 @@ Param opt(const std::optional<std::int64_t>& v) { return store::opt(v); }
 
 // The full-text rows (SQLite) are keyed by the negated record id (migration 0006): newest
 // first is then FTS5's ascending rowid order, which it walks several times faster than
-// descending (and without loading whole doclists for a keyset "rowid < x").
+// descending (and without loading whole doclists for a keyset "rowid < x"). FTS5 writes out its
+// pending terms whenever a transaction inserts a rowid not above the previous one, so bulk
+// inserts go in descending id order (ascending rowid).
 std::int64_t fts_rowid(std::int64_t id) { return -id; }
 
 void index_company(Tx& tx, const Company& c, bool fresh = false) {
@@ -357,7 +359,7 @@ std::int64_t insert_company(Tx& tx, const Company& c, const std::string& name_ke
 void index_companies(Tx& tx, std::int64_t from, std::int64_t to) {
   if (tx.backend() != store::Backend::sqlite || from > to) return;
   tx.exec("INSERT INTO companies_fts (rowid, name, region, industry) SELECT -id, name, region, industry FROM companies "
-          "WHERE id >= ? AND id <= ?",
+          "WHERE id >= ? AND id <= ? ORDER BY id DESC",
           {from, to});
 }
 
@@ -366,7 +368,7 @@ void index_persons(Tx& tx, std::int64_t from, std::int64_t to) {
   // The name as Person::full_name() joins it: the non-empty parts with one space between.
   tx.exec("INSERT INTO persons_fts (rowid, name, region) SELECT -id, TRIM(last_name || CASE WHEN first_name = '' THEN '' "
           "ELSE ' ' || first_name END || CASE WHEN middle_name = '' THEN '' ELSE ' ' || middle_name END), region "
-          "FROM persons WHERE id >= ? AND id <= ?",
+          "FROM persons WHERE id >= ? AND id <= ? ORDER BY id DESC",
           {from, to});
 }
 
