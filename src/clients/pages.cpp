@@ -173,17 +173,22 @@ mstch::map company_form_data(const std::string& lang, const std::map<std::string
   return d;
 }
 
-std::map<std::string, std::string> form_of_company(const json& c) {
-  std::map<std::string, std::string> f;
-  for (const char* k : {"name", "inn", "kpp", "ogrn", "segment", "industry", "region", "size", "source", "bank_bik",
-                        "bank_account", "address", "website", "note"})
-    f[k] = s(c, k);
+// The phones and e-mails of a record one a line, and its version, as the edit forms show them.
+void add_form_contacts(std::map<std::string, std::string>& f, const json& c) {
   std::string phones, emails;
   for (auto& p : c["phones"]) phones += s(p, "number") + "\n";
   for (auto& e : c["emails"]) emails += s(e, "email") + "\n";
   f["phones"] = phones;
   f["emails"] = emails;
   f["version"] = std::to_string(c["version"].get<std::int64_t>());
+}
+
+std::map<std::string, std::string> form_of_company(const json& c) {
+  std::map<std::string, std::string> f;
+  for (const char* k : {"name", "inn", "kpp", "ogrn", "segment", "industry", "region", "size", "source", "bank_bik",
+                        "bank_account", "address", "website", "note"})
+    f[k] = s(c, k);
+  add_form_contacts(f, c);
   return f;
 }
 
@@ -281,12 +286,7 @@ mstch::map list_data(Request& req, const clients::Page& pg, bool company) {
 std::map<std::string, std::string> form_of_person(const json& c) {
   std::map<std::string, std::string> f;
   for (const char* k : {"last_name", "first_name", "middle_name", "birthday", "inn", "region"}) f[k] = s(c, k);
-  std::string phones, emails;
-  for (auto& p : c["phones"]) phones += s(p, "number") + "\n";
-  for (auto& e : c["emails"]) emails += s(e, "email") + "\n";
-  f["phones"] = phones;
-  f["emails"] = emails;
-  f["version"] = std::to_string(c["version"].get<std::int64_t>());
+  add_form_contacts(f, c);
   return f;
 }
 
