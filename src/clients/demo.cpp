@@ -178,6 +178,7 @@ DemoCounts load_demo(store::Database& db, const auth::Principal& p, std::int64_t
       repo::index_persons(tx, batch_first, batch_last);
     });
   }
+  db.write([&](store::Tx& tx) { repo::optimize_search_index(tx); });
   db.write([&](store::Tx& tx) {
     audit::record(tx, &p, "demo", "company", "",
                   {{"companies", done.companies}, {"persons", done.persons}, {"seed", seed}});

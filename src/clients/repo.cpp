@@ -372,6 +372,12 @@ void index_persons(Tx& tx, std::int64_t from, std::int64_t to) {
           {from, to});
 }
 
+void optimize_search_index(Tx& tx) {
+  if (tx.backend() != store::Backend::sqlite) return;
+  tx.exec("INSERT INTO companies_fts (companies_fts) VALUES ('optimize')");
+  tx.exec("INSERT INTO persons_fts (persons_fts) VALUES ('optimize')");
+}
+
 bool update_company(Tx& tx, const Company& c, const std::string& name_key) {
   auto n = tx.exec(
       "UPDATE companies SET name = ?, name_key = ?, sort_key = ?, inn = ?, kpp = ?, ogrn = ?, segment = ?, industry = ?, region = ?, "

@@ -39,6 +39,9 @@ std::int64_t insert_company(store::Tx& tx, const Company& c, const std::string& 
 void index_companies(store::Tx& tx, std::int64_t from, std::int64_t to);
 // The same for the persons with ids in [from, to].
 void index_persons(store::Tx& tx, std::int64_t from, std::int64_t to);
+// Merges the full-text index into one segment per table (SQLite): after a bulk load, so that
+// later single writes do not keep paying for the incremental merges the load left behind.
+void optimize_search_index(store::Tx& tx);
 // Updates when the stored version equals c.version; returns false when it does not (stale).
 bool update_company(store::Tx& tx, const Company& c, const std::string& name_key);
 std::optional<Company> load_company(store::Tx& tx, std::int64_t id);
