@@ -10,6 +10,8 @@
 #      BENCH_LOOKUPS (raw SQLite point lookups, default 1000000).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 BUILD=${1:-build}
 case "$BUILD" in /*) ;; *) BUILD="$PWD/$BUILD" ;; esac
 SDELKA="$BUILD/sdelka"
@@ -38,17 +40,6 @@ done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sdelka-bench-clients.XXXXXX")
 SDELKA_PID=""
 CHILD_PID=""
-stop_pid() {
-  local pid=$1
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 100); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop_pid "$CHILD_PID"
   stop_pid "$SDELKA_PID"
@@ -80,19 +71,6 @@ run_bg() { # LOG COMMAND...
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-
-wait_http() { # URL PID NAME
-  for _ in $(seq 600); do
-    kill -0 "$2" 2>/dev/null || fail "$3 exited during start-up"
-    curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
-    sleep 0.05
-  done
-  fail "$3 did not answer $1 within 30 s"
-}
 
 urlencode() { printf '%s' "$1" | od -An -tx1 -v | tr -d ' \n' | sed 's/../%&/g'; }
 
@@ -130,7 +108,7 @@ SDELKA_PORT=$(free_port)
   >"$TMP/sdelka.log" 2>&1 &
 SDELKA_PID=$!
 SDELKA_URL="http://127.0.0.1:$SDELKA_PORT"
-wait_http "$SDELKA_URL/healthz" "$SDELKA_PID" "sdelka serve"
+wait_http "$SDELKA_URL/healthz" "$SDELKA_PID" "sdelka serve" 30
 TOKEN_JSON=$(curl -fsS --max-time 10 -H 'Content-Type: application/json' \
   -d "{\"login\":\"bench\",\"password\":\"$PASSWORD\"}" "$SDELKA_URL/api/v1/auth/token") \
   || fail "POST /api/v1/auth/token failed"
@@ -209,8 +187,6 @@ settle() {
   done
   echo "    (the server was still busy 60 s after wrk ended)" >&2
 }
-
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 for run in $(seq "$RUNS"); do
   for t in "${TARGETS[@]}"; do

@@ -6,6 +6,8 @@
 #      BENCH_RUNS (default 3; the table shows the median of each column over the runs).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 BUILD=${1:-build}
 case "$BUILD" in /*) ;; *) BUILD="$PWD/$BUILD" ;; esac
 SDELKA="$BUILD/sdelka"
@@ -26,17 +28,6 @@ done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sdelka-bench.XXXXXX")
 SDELKA_PID=""
 NGINX_PID=""
-stop_pid() {
-  local pid=$1
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 100); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop_pid "$NGINX_PID"
   stop_pid "$SDELKA_PID"
@@ -52,19 +43,6 @@ fail() {
     [ -s "$log" ] && { echo "--- $log" >&2; tail -n 20 "$log" >&2; }
   done
   exit 1
-}
-
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-
-wait_http() { # URL PID NAME
-  for _ in $(seq 200); do
-    kill -0 "$2" 2>/dev/null || fail "$3 exited during start-up"
-    curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
-    sleep 0.05
-  done
-  fail "$3 did not answer $1 within 10 s"
 }
 
 # --- sdelka on a fresh database, one user, one API token ---------------------------------------
@@ -145,8 +123,6 @@ run_wrk() { # URL [lua script]
     /Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) { v = $i; sub(/,/, "", v); sock += v } }
     END { printf "%s %.3f %.3f %d %d\n", rps, p50, p99, bad + 0, sock + 0 }'
 }
-
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 TARGETS=(nginx healthz me)
 declare -A URL=([nginx]="$NGINX_URL/me.json" [healthz]="$SDELKA_URL/healthz" [me]="$SDELKA_URL/api/v1/me")
