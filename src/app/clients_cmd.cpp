@@ -1,4 +1,5 @@
 #include "app/clients_cmd.hpp"
+#include "app/platform.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -31,7 +32,7 @@ int with_db(Config& c, F&& fn) {
       if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
     }
     auto db = store::open_database(c.db, store::DbOptions{.pool_size = 2});
-    store::migrate(*db);
+    upgrade(*db, /*log=*/false);
     return fn(*db);
   } catch (const store::DbError& e) {
     return fail(std::string("database: ") + e.what(), 1);

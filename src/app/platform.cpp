@@ -4,6 +4,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -14,6 +15,7 @@
 
 #include "app/demo.hpp"
 #include "clients/demo.hpp"
+#include "clients/repo.hpp"
 #include "auth/crypto.hpp"
 #include "http/server.hpp"
 #include "staff/service.hpp"
@@ -39,6 +41,21 @@ void setup_logging(const std::string& level) {
   spdlog::set_default_logger(logger);
 }
 
+}  // namespace
+
+void upgrade(store::Database& db, bool log) {
+  for (const auto& m : store::migrate(db))
+    if (log) spdlog::info(nlohmann::json{{"event", "migration_applied"}, {"version", m}}.dump());
+  const auto t0 = std::chrono::steady_clock::now();
+  if (auto n = clients::repo::fill_list_rows(db); n && log)
+    spdlog::info(nlohmann::json{{"event", "list_rows_written"},
+                                {"records", n},
+                                {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()}}
+                     .dump());
+}
+
+namespace {
+
 // Opens the database (creating the SQLite folder), applies migrations. Throws on failure.
 std::unique_ptr<store::Database> open_db(const Config& c, int pool) {
   if (c.db.rfind("sqlite:", 0) == 0) {
@@ -48,8 +65,7 @@ std::unique_ptr<store::Database> open_db(const Config& c, int pool) {
   store::DbOptions o;
   o.pool_size = pool;
   auto db = store::open_database(c.db, o);
-  for (const auto& m : store::migrate(*db))
-    spdlog::info(nlohmann::json{{"event", "migration_applied"}, {"version", m}}.dump());
+  upgrade(*db);
   return db;
 }
 

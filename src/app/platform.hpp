@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+namespace sdelka::store { class Database; }
+
 namespace sdelka::app {
 
 // Settings from flags, environment (SDELKA_*) and a TOML file, in that order of precedence.
@@ -28,6 +30,11 @@ struct Config {
 
 // Fills unset fields from the TOML file (when given) and defaults. Returns "" or an error.
 std::string finish_config(Config& c);
+
+// Applies pending migrations, then the data steps that follow them (the list rows of clients
+// still to write, clients::repo::fill_list_rows); log = false keeps quiet (the clients commands,
+// whose output is their summary line). Throws on failure.
+void upgrade(store::Database& db, bool log = true);
 
 int cmd_serve(Config c);
 int cmd_migrate(Config c);

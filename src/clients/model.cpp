@@ -106,7 +106,8 @@ void contacts(std::string& out, const std::vector<T>& v) {
 }  // namespace
 
 // Keys in the order nlohmann::json (a std::map) prints them, so both forms are byte-identical.
-void append_json(std::string& out, const Company& c, bool meta) {
+void append_json(std::string& out, const Company& c, JsonPart part) {
+  const bool meta = part != JsonPart::audit;
   out += '{';
   key(out, "address", true), str(out, c.address);
   key(out, "archived"), boolean(out, c.archived);
@@ -115,7 +116,7 @@ void append_json(std::string& out, const Company& c, bool meta) {
   if (meta) key(out, "created_at"), str(out, c.created_at);
   key(out, "department_id"), opt_int(out, c.department_id);
   key(out, "emails"), contacts(out, c.emails);
-  key(out, "id"), out += std::to_string(c.id);
+  if (part != JsonPart::list_row) key(out, "id"), out += std::to_string(c.id);
   key(out, "industry"), str(out, c.industry);
   key(out, "inn"), opt_str(out, c.inn);
   key(out, "kpp"), opt_str(out, c.kpp);
@@ -137,12 +138,17 @@ void append_json(std::string& out, const Company& c, bool meta) {
   out += '}';
 }
 
-std::string Person::full_name() const {
-  std::string out = last_name;
-  for (const auto* part : {&first_name, &middle_name})
-    if (!part->empty()) out += (out.empty() ? "" : " ") + *part;
+std::string full_name(std::string_view last, std::string_view first, std::string_view middle) {
+  std::string out(last);
+  for (auto part : {first, middle})
+    if (!part.empty()) {
+      if (!out.empty()) out += ' ';
+      out += part;
+    }
   return out;
 }
+
+std::string Person::full_name() const { return clients::full_name(last_name, first_name, middle_name); }
 
 bool Person::consent_active() const {
   if (consents.empty()) return stored_consent_active;
@@ -151,7 +157,8 @@ bool Person::consent_active() const {
   return false;
 }
 
-void append_json(std::string& out, const Person& p) {
+void append_json(std::string& out, const Person& p, JsonPart part) {
+  const bool meta = part != JsonPart::audit, row = part == JsonPart::list_row;
   out += '{';
   key(out, "archived", true), boolean(out, p.archived);
   key(out, "birthday"), opt_str(out, p.birthday);
@@ -167,7 +174,7 @@ void append_json(std::string& out, const Person& p) {
     out += '}';
   }
   out += ']';
-  key(out, "consent_active"), boolean(out, p.consent_active());
+  if (!row) key(out, "consent_active"), boolean(out, p.consent_active());
   key(out, "consents"), out += '[';
   for (std::size_t i = 0; i < p.consents.size(); ++i) {
     const auto& c = p.consents[i];
@@ -182,11 +189,11 @@ void append_json(std::string& out, const Person& p) {
     out += '}';
   }
   out += ']';
-  key(out, "created_at"), str(out, p.created_at);
+  if (meta) key(out, "created_at"), str(out, p.created_at);
   key(out, "department_id"), opt_int(out, p.department_id);
   key(out, "emails"), contacts(out, p.emails);
   key(out, "first_name"), str(out, p.first_name);
-  key(out, "id"), out += std::to_string(p.id);
+  if (!row) key(out, "id"), out += std::to_string(p.id);
   key(out, "inn"), opt_str(out, p.inn);
   key(out, "last_name"), str(out, p.last_name);
   key(out, "middle_name"), str(out, p.middle_name);
@@ -197,9 +204,47 @@ void append_json(std::string& out, const Person& p) {
   key(out, "region"), str(out, p.region);
   key(out, "segment"), str(out, p.segment);
   key(out, "source"), str(out, p.source);
-  key(out, "updated_at"), str(out, p.updated_at);
-  key(out, "version"), out += std::to_string(p.version);
+  if (meta) {
+    key(out, "updated_at"), str(out, p.updated_at);
+    key(out, "version"), out += std::to_string(p.version);
+  }
   out += '}';
+}
+
+std::string list_row(const Company& c) {
+  std::string out;
+  out.reserve(640);
+  append_json(out, c, JsonPart::list_row);
+  return out;
+}
+
+std::string list_row(const Person& p) {
+  std::string out;
+  out.reserve(512);
+  if (p.companies.empty() && p.consents.empty()) {
+    append_json(out, p, JsonPart::list_row);
+  } else {  // list rows do not carry links and consents
+    Person bare = p;
+    bare.companies.clear();
+    bare.consents.clear();
+    append_json(out, bare, JsonPart::list_row);
+  }
+  return out;
+}
+
+// row is "{…}" without the id: `{"id":N,` + row without its "{".
+void append_list_item(std::string& out, std::int64_t id, std::string_view row) {
+  out += "{\"id\":";
+  out += std::to_string(id);
+  out += ',';
+  out.append(row.substr(1));
+}
+
+void append_list_item(std::string& out, std::int64_t id, bool consent_active, std::string_view row) {
+  out += "{\"id\":";
+  out += std::to_string(id);
+  out += consent_active ? ",\"consent_active\":true," : ",\"consent_active\":false,";
+  out.append(row.substr(1));
 }
 
 json to_json(const Person& p) {

@@ -84,12 +84,31 @@ struct Person {
   bool consent_active() const;
 };
 
+// Which keys append_json writes.
+enum class JsonPart {
+  all,       // to_json(…).dump(), byte for byte
+  audit,     // all but created_at, updated_at and version (the audit view of a record)
+  list_row,  // all but "id" (and a person's consent_active): the stored list row (see list_item)
+};
+
 nlohmann::json to_json(const Company& c);
-// The same JSON as to_json(c).dump(), appended to `out` without building a JSON tree (list pages).
-// meta = false leaves out created_at, updated_at and version (the audit view of a record).
-void append_json(std::string& out, const Company& c, bool meta = true);
+// The same JSON as to_json(c).dump(), appended to `out` without building a JSON tree.
+void append_json(std::string& out, const Company& c, JsonPart part = JsonPart::all);
 nlohmann::json to_json(const Person& p);
-void append_json(std::string& out, const Person& p);
+void append_json(std::string& out, const Person& p, JsonPart part = JsonPart::all);
+
+// A record as a list page shows it, kept with the record (column list_json) so that a page is a
+// copy of stored text instead of twenty columns, two queries for phones and e-mails and their
+// escaping: `{"id":…,` then the row (JsonPart::list_row; a list row's links and consents are
+// empty). A person's consent_active goes in front of the row: consents change without the
+// record. Same members as to_json, keys in another order.
+std::string list_row(const Company& c);
+std::string list_row(const Person& p);
+void append_list_item(std::string& out, std::int64_t id, std::string_view row);
+void append_list_item(std::string& out, std::int64_t id, bool consent_active, std::string_view row);
+
+// "Фамилия Имя Отчество": the non-empty parts with one space between (Person::full_name).
+std::string full_name(std::string_view last, std::string_view first, std::string_view middle);
 
 // A likely duplicate found for a record being saved or by the base scan.
 struct Candidate {

@@ -82,6 +82,15 @@ Person person_row(const R& r) {
 }
 
 Param opt(const std::optional<std::string>& v) { return store::opt(v); }
+std::string table_of(const std::string& type) { return type == "company" ? "companies" : "persons"; }
+
+// The list row a record will have after an UPDATE that bumps its version.
+template <class T>
+std::string next_version_row(const T& r) {
+  T next = r;
+  ++next.version;
+  return list_row(next);
+}
 
 // The alphabetical key: folded name (ё = е) without quotes and a leading legal form, so that
 // «ООО «Альфа»» sorts under А, in Cyrillic order on both backends (code-point order).
@@ -170,18 +179,46 @@ void attach_contacts(Tx& tx, const std::string& type, std::vector<T>& items) {
           [&](const store::Cursor& r) { add(r, &T::emails); });
 }
 
-// Whether each person of a list page has a consent in force (lists do not load consents).
-void attach_consent_flags(Tx& tx, std::vector<Person>& items) {
+// Whether each person of a list page has a consent in force (lists do not load consents):
+// sets `flag` of those that do.
+template <class T, class Owner>
+void attach_consent_flags(Tx& tx, std::vector<T>& items, bool Owner::*flag) {
   if (items.empty()) return;
-  std::unordered_map<std::int64_t, Person*> by_id;
+  std::unordered_map<std::int64_t, T*> by_id;
   for (auto& it : items) by_id[it.id] = &it;
   Params params;
   const std::string where = ids_where(items, "person_id", params);
   tx.each("SELECT DISTINCT person_id FROM consents WHERE withdrawn_at IS NULL AND " + where, params,
           [&](const store::Cursor& r) {
             auto found = by_id.find(r.i64(0));
-            if (found != by_id.end()) found->second->stored_consent_active = true;
+            if (found != by_id.end()) found->second->*flag = true;
           });
+}
+
+// A stored list row with the texts its record is indexed with (for FtsPlan::matches).
+struct StoredRow : ListRow {
+  std::string name, region, industry;
+  bool person = false;
+};
+const char* kCompanyRowCols = "c.id, c.list_json, c.name, c.region, c.industry";
+const char* kPersonRowCols = "c.id, c.list_json, c.last_name, c.first_name, c.middle_name, c.region";
+StoredRow company_stored_row(const store::Cursor& r) {
+  StoredRow s;
+  s.id = r.i64(0);
+  s.row = r.text(1);
+  s.name = r.text(2);
+  s.region = r.text(3);
+  s.industry = r.text(4);
+  return s;
+}
+StoredRow person_stored_row(const store::Cursor& r) {
+  StoredRow s;
+  s.id = r.i64(0);
+  s.row = r.text(1);
+  s.name = full_name(r.text(2), r.text(3), r.text(4));
+  s.region = r.text(5);
+  s.person = true;
+  return s;
 }
 
 // The common WHERE of list queries; `alias` is "c".
@@ -258,6 +295,9 @@ std::string search_clause(Tx& tx, const std::string& type, const std::string& q,
 // The texts a record is indexed with (index_company / index_person), for FtsPlan::matches().
 bool plan_matches(const store::FtsPlan& plan, const Company& c) { return plan.matches({c.name, c.region, c.industry}); }
 bool plan_matches(const store::FtsPlan& plan, const Person& p) { return plan.matches({p.full_name(), p.region}); }
+bool plan_matches(const store::FtsPlan& plan, const StoredRow& r) {
+  return r.person ? plan.matches({r.name, r.region}) : plan.matches({r.name, r.region, r.industry});
+}
 
 // Rows read from the broad expression of a search before falling back to the exact one.
 constexpr int kBroadBudget = 400;
@@ -334,8 +374,25 @@ std::vector<T> list_common(Tx& tx, const ListQuery& q, const std::string& type, 
   } else {
     out = run(std::string(), page, q.after);
   }
-  attach_contacts(tx, type, out);
-  if constexpr (std::is_same_v<T, Person>) attach_consent_flags(tx, out);
+  if constexpr (std::is_same_v<T, StoredRow>) {
+    for (auto& r : out)
+      if (r.row.empty()) {  // not written yet (fill_list_rows): from the columns
+        if (company) r.row = list_row(*load_company(tx, r.id));
+        else r.row = list_row(*load_person(tx, r.id));
+      }
+    if (!company) attach_consent_flags(tx, out, &StoredRow::consent_active);
+  } else {
+    attach_contacts(tx, type, out);
+    if constexpr (std::is_same_v<T, Person>) attach_consent_flags(tx, out, &Person::stored_consent_active);
+  }
+  return out;
+}
+
+template <class T>
+std::vector<ListRow> sliced(std::vector<T>&& rows) {
+  std::vector<ListRow> out;
+  out.reserve(rows.size());
+  for (auto& r : rows) out.push_back(std::move(static_cast<ListRow&>(r)));
   return out;
 }
 
@@ -345,10 +402,11 @@ std::int64_t insert_company(Tx& tx, const Company& c, const std::string& name_ke
   auto r = tx.one(
       "INSERT INTO companies (name, name_key, sort_key, inn, kpp, ogrn, segment, industry, region, size, source, "
       "referrer_company_id, bank_bik, bank_account, address, website, note, owner_id, department_id, created_at, "
-      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      "updated_at, version, list_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "RETURNING id",
       {c.name, name_key, sort_key(c.name), opt(c.inn), opt(c.kpp), opt(c.ogrn), c.segment, c.industry, c.region, c.size, c.source,
        opt(c.referrer_company_id), opt(c.bank_bik), opt(c.bank_account), c.address, c.website, c.note, opt(c.owner_id),
-       opt(c.department_id), c.created_at, c.updated_at});
+       opt(c.department_id), c.created_at, c.updated_at, c.version, list_row(c)});
   Company saved = c;
   saved.id = r->i64(0);
   insert_contacts(tx, "company", saved.id, c.phones, c.emails);
@@ -382,10 +440,12 @@ bool update_company(Tx& tx, const Company& c, const std::string& name_key) {
   auto n = tx.exec(
       "UPDATE companies SET name = ?, name_key = ?, sort_key = ?, inn = ?, kpp = ?, ogrn = ?, segment = ?, industry = ?, region = ?, "
       "size = ?, source = ?, referrer_company_id = ?, bank_bik = ?, bank_account = ?, address = ?, website = ?, note = ?, "
-      "owner_id = ?, department_id = ?, archived = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+      "owner_id = ?, department_id = ?, archived = ?, updated_at = ?, version = version + 1, list_json = ? "
+      "WHERE id = ? AND version = ?",
       {c.name, name_key, sort_key(c.name), opt(c.inn), opt(c.kpp), opt(c.ogrn), c.segment, c.industry, c.region, c.size,
        c.source, opt(c.referrer_company_id), opt(c.bank_bik), opt(c.bank_account), c.address, c.website, c.note,
-       opt(c.owner_id), opt(c.department_id), std::int64_t{c.archived ? 1 : 0}, c.updated_at, c.id, c.version});
+       opt(c.owner_id), opt(c.department_id), std::int64_t{c.archived ? 1 : 0}, c.updated_at, next_version_row(c), c.id,
+       c.version});
   if (n != 1) return false;
   replace_contacts(tx, "company", c.id, c.phones, c.emails);
   index_company(tx, c);
@@ -404,12 +464,51 @@ std::vector<Company> list_companies(Tx& tx, const ListQuery& q) {
   return list_common<Company>(tx, q, "company", kCompanyCols, [](const store::Cursor& r) { return company_row(r); });
 }
 
+std::vector<ListRow> list_company_rows(Tx& tx, const ListQuery& q) {
+  return sliced(list_common<StoredRow>(tx, q, "company", kCompanyRowCols, company_stored_row));
+}
+
+std::vector<ListRow> list_person_rows(Tx& tx, const ListQuery& q) {
+  return sliced(list_common<StoredRow>(tx, q, "person", kPersonRowCols, person_stored_row));
+}
+
+void refresh_list_row(Tx& tx, const std::string& type, std::int64_t id) {
+  if (type == "company") {
+    if (auto c = load_company(tx, id)) tx.exec("UPDATE companies SET list_json = ? WHERE id = ?", {list_row(*c), id});
+  } else if (auto p = load_person(tx, id)) {
+    tx.exec("UPDATE persons SET list_json = ? WHERE id = ?", {list_row(*p), id});
+  }
+}
+
+std::int64_t fill_list_rows(store::Database& db, int batch) {
+  std::int64_t filled = 0;
+  auto fill = [&](const std::string& type, const char* cols, auto row_fn) {
+    const std::string table = table_of(type);
+    for (std::size_t n = static_cast<std::size_t>(batch); n == static_cast<std::size_t>(batch);) {
+      db.write([&](Tx& tx) {
+        using T = decltype(row_fn(std::declval<const store::Cursor&>()));
+        std::vector<T> rows;
+        tx.each(std::string("SELECT ") + cols + " FROM " + table + " c WHERE c.list_json = '' ORDER BY c.id LIMIT ?",
+                {static_cast<std::int64_t>(batch)}, [&](const store::Cursor& r) { rows.push_back(row_fn(r)); });
+        attach_contacts(tx, type, rows);
+        for (const auto& r : rows) tx.exec("UPDATE " + table + " SET list_json = ? WHERE id = ?", {list_row(r), r.id});
+        n = rows.size();
+      });
+      filled += static_cast<std::int64_t>(n);
+    }
+  };
+  fill("company", kCompanyCols, [](const store::Cursor& r) { return company_row(r); });
+  fill("person", kPersonCols, [](const store::Cursor& r) { return person_row(r); });
+  return filled;
+}
+
 std::int64_t insert_person(Tx& tx, const Person& p, const std::string& name_key, bool index) {
   auto r = tx.one(
       "INSERT INTO persons (last_name, first_name, middle_name, name_key, sort_key, inn, birthday, segment, region, source, note, "
-      "owner_id, department_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      "owner_id, department_id, created_at, updated_at, version, list_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?) RETURNING id",
       {p.last_name, p.first_name, p.middle_name, name_key, sort_key(p.full_name()), opt(p.inn), opt(p.birthday), p.segment, p.region, p.source,
-       p.note, opt(p.owner_id), opt(p.department_id), p.created_at, p.updated_at});
+       p.note, opt(p.owner_id), opt(p.department_id), p.created_at, p.updated_at, p.version, list_row(p)});
   Person saved = p;
   saved.id = r->i64(0);
   insert_contacts(tx, "person", saved.id, p.phones, p.emails);
@@ -424,9 +523,10 @@ bool update_person(Tx& tx, const Person& p, const std::string& name_key) {
   auto n = tx.exec(
       "UPDATE persons SET last_name = ?, first_name = ?, middle_name = ?, name_key = ?, sort_key = ?, inn = ?, birthday = ?, "
       "segment = ?, region = ?, source = ?, note = ?, owner_id = ?, department_id = ?, archived = ?, updated_at = ?, "
-      "version = version + 1 WHERE id = ? AND version = ?",
+      "version = version + 1, list_json = ? WHERE id = ? AND version = ?",
       {p.last_name, p.first_name, p.middle_name, name_key, sort_key(p.full_name()), opt(p.inn), opt(p.birthday), p.segment,
-       p.region, p.source, p.note, opt(p.owner_id), opt(p.department_id), std::int64_t{p.archived ? 1 : 0}, p.updated_at, p.id, p.version});
+       p.region, p.source, p.note, opt(p.owner_id), opt(p.department_id), std::int64_t{p.archived ? 1 : 0}, p.updated_at,
+       next_version_row(p), p.id, p.version});
   if (n != 1) return false;
   replace_contacts(tx, "person", p.id, p.phones, p.emails);
   replace_links(tx, p.id, p.companies);
@@ -492,8 +592,6 @@ void insert_contacts(Tx& tx, const std::string& type, std::int64_t id, const std
     tx.exec("INSERT INTO client_emails (object_type, object_id, email, type, position) VALUES (?, ?, ?, ?, ?)",
             {type, id, e.email, e.type, pos++});
 }
-
-static std::string table_of(const std::string& type) { return type == "company" ? "companies" : "persons"; }
 
 std::vector<std::int64_t> ids_by(Tx& tx, const std::string& type, const std::string& column, const std::string& value) {
   // column is one of a fixed set chosen by the service, never user input.
@@ -588,7 +686,10 @@ void move_children(Tx& tx, const std::string& type, std::int64_t loser, std::int
             "person_companies WHERE company_id = ?)",
             {loser, survivor});
     tx.exec("UPDATE person_companies SET company_id = ? WHERE company_id = ?", {survivor, loser});
+    std::vector<std::int64_t> referred;
+    for (auto& r : tx.query("SELECT id FROM companies WHERE referrer_company_id = ?", {loser})) referred.push_back(r.i64(0));
     tx.exec("UPDATE companies SET referrer_company_id = ? WHERE referrer_company_id = ?", {survivor, loser});
+    for (auto id : referred) refresh_list_row(tx, "company", id);
   } else {
     tx.exec("DELETE FROM person_companies WHERE person_id = ? AND company_id IN (SELECT company_id FROM "
             "person_companies WHERE person_id = ?)",
@@ -601,6 +702,7 @@ void move_children(Tx& tx, const std::string& type, std::int64_t loser, std::int
 void mark_merged(Tx& tx, const std::string& type, std::int64_t loser, std::int64_t survivor) {
   tx.exec("UPDATE " + table_of(type) + " SET archived = 1, merged_into = ?, version = version + 1, updated_at = ? WHERE id = ?",
           {survivor, store::now_iso(), loser});
+  refresh_list_row(tx, type, loser);
   if (tx.backend() == store::Backend::sqlite)
     tx.exec("DELETE FROM " + table_of(type) + "_fts WHERE rowid = ?", {fts_rowid(loser)});
 }

@@ -8,7 +8,10 @@
 
 #include "clients/model.hpp"
 
-namespace sdelka::store { class Tx; }
+namespace sdelka::store {
+class Database;
+class Tx;
+}  // namespace sdelka::store
 
 namespace sdelka::clients::repo {
 
@@ -47,6 +50,24 @@ bool update_company(store::Tx& tx, const Company& c, const std::string& name_key
 std::optional<Company> load_company(store::Tx& tx, std::int64_t id);
 // One page (limit + 1 rows are read to know whether there is a next page).
 std::vector<Company> list_companies(store::Tx& tx, const ListQuery& q);
+
+// A record as a list page shows it: clients::list_row as stored with the record (list_json)
+// and, for persons, whether a consent is in force (consents are not part of the row).
+struct ListRow {
+  std::int64_t id = 0;
+  std::string row;
+  bool consent_active = false;
+};
+// One page of list rows (limit + 1, as list_companies), the same records in the same order.
+std::vector<ListRow> list_company_rows(store::Tx& tx, const ListQuery& q);
+std::vector<ListRow> list_person_rows(store::Tx& tx, const ListQuery& q);
+// Writes a record's list row again from what the database holds (after statements that change
+// a record without the whole record at hand: a merge). type is "company" or "person".
+void refresh_list_row(store::Tx& tx, const std::string& type, std::int64_t id);
+// Writes the list rows that are still empty (after the migration that added them, or one that
+// emptied them because the row's shape changed), `batch` records per transaction. Returns how
+// many it wrote. Run after the migrations; cheap when there is nothing to do.
+std::int64_t fill_list_rows(store::Database& db, int batch = 2000);
 
 // Persons.
 // index = false: as insert_company (the caller runs index_persons for the batch).

@@ -370,7 +370,7 @@ std::int64_t ClientsService::insert_company_tx(Tx& tx, const Principal& p, Compa
   // A new record: every field is new, so the record itself is the change (no diff to compute);
   // written straight as text, the same bytes as {"created": audit_view(to_json(c))}.dump().
   std::string changes = "{\"created\":";
-  append_json(changes, c, /*meta=*/false);
+  append_json(changes, c, JsonPart::audit);
   changes += '}';
   audit::record_serialised(tx, &p, "create", "company", std::to_string(c.id), std::move(changes));
   return c.id;
@@ -481,20 +481,23 @@ Page ClientsService::list_companies(const Principal& p, repo::ListQuery q) {
 }
 
 namespace {
-// {"items":[…],"next":…} of one page read with limit + 1 rows, written straight into one string.
-template <class T>
-std::string page_text(std::vector<T>& rows, int limit) {
+// {"items":[…],"next":…} of one page read with limit + 1 rows: the stored rows copied into one
+// string.
+std::string page_text(std::vector<repo::ListRow>& rows, int limit, bool persons) {
   std::optional<std::int64_t> next;
   if (static_cast<int>(rows.size()) > limit) {
     rows.pop_back();
     next = rows.back().id;
   }
+  std::size_t size = 64;
+  for (const auto& r : rows) size += r.row.size() + 48;
   std::string out;
-  out.reserve(rows.size() * 700 + 64);
+  out.reserve(size);
   out += "{\"items\":[";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (i) out += ',';
-    append_json(out, rows[i]);
+    if (persons) append_list_item(out, rows[i].id, rows[i].consent_active, rows[i].row);
+    else append_list_item(out, rows[i].id, rows[i].row);
   }
   out += "],\"next\":";
   out += next ? "\"" + std::to_string(*next) + "\"" : std::string("null");
@@ -505,16 +508,16 @@ std::string page_text(std::vector<T>& rows, int limit) {
 
 std::string ClientsService::list_companies_json(const Principal& p, repo::ListQuery q) {
   q.vis = visibility(p, "company");
-  std::vector<Company> rows;
-  db_.read([&](Tx& tx) { rows = repo::list_companies(tx, q); });
-  return page_text(rows, q.limit);
+  std::vector<repo::ListRow> rows;
+  db_.read([&](Tx& tx) { rows = repo::list_company_rows(tx, q); });
+  return page_text(rows, q.limit, false);
 }
 
 std::string ClientsService::list_persons_json(const Principal& p, repo::ListQuery q) {
   q.vis = visibility(p, "person");
-  std::vector<Person> rows;
-  db_.read([&](Tx& tx) { rows = repo::list_persons(tx, q); });
-  return page_text(rows, q.limit);
+  std::vector<repo::ListRow> rows;
+  db_.read([&](Tx& tx) { rows = repo::list_person_rows(tx, q); });
+  return page_text(rows, q.limit, true);
 }
 
 // ------------------------------------------------------------------ persons

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -25,9 +26,18 @@ namespace {
   throw DbError(kind, msg);
 }
 
+// Before the first connection: no memory statistics. With them (the library's default) every
+// allocation and free inside SQLite takes one process-wide mutex, which the connections of
+// concurrent requests then queue on. Sdelka never asks for the statistics.
+void configure_library() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });  // SQLITE_MISUSE once initialised: harmless
+}
+
 class Conn {
  public:
   Conn(const std::string& path, int busy_ms, SqliteHook hook) {
+    configure_library();
     int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              nullptr);
     if (rc != SQLITE_OK) {

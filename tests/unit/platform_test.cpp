@@ -8,6 +8,7 @@
 #include "auth/crypto.hpp"
 #include "auth/policy.hpp"
 #include "clients/model.hpp"
+#include "clients/repo.hpp"
 #include "core/text.hpp"
 #include "http/json_body.hpp"
 #include "http/router.hpp"
@@ -220,7 +221,7 @@ TEST(ClientsJson, ListSerialiserMatchesTheJsonTree) {
   EXPECT_EQ(out, clients::to_json(empty).dump());
   // The audit view (no created_at, updated_at, version) is the tree without those keys.
   out.clear();
-  clients::append_json(out, c, /*meta=*/false);
+  clients::append_json(out, c, clients::JsonPart::audit);
   auto view = clients::to_json(c);
   for (const char* k : {"created_at", "updated_at", "version"}) view.erase(k);
   EXPECT_EQ(out, view.dump());
@@ -248,4 +249,88 @@ TEST(ClientsJson, PersonSerialiserMatchesTheJsonTree) {
   clients::append_json(out, listed);
   EXPECT_EQ(out, clients::to_json(listed).dump());
   EXPECT_TRUE(nlohmann::json::parse(out)["consent_active"].get<bool>());
+}
+
+// A list page copies each record's stored row after its id: the item must be the record's JSON
+// (all members, same values), whatever the key order.
+TEST(ClientsJson, ListItemIsTheRecordsJson) {
+  clients::Company c;
+  c.id = 42;
+  c.name = "ООО \"Ромашка\", \\ \"id\":7";
+  c.inn = "7707083893";
+  c.note = "строка\nвторая\t\x01";
+  c.owner_id = 3;
+  c.version = 5;
+  c.phones = {{"+79161234567", "work"}};
+  c.emails = {{"info@example.ru", "work"}, {"b@example.ru", "other"}};
+  std::string row = clients::list_row(c);
+  EXPECT_EQ(row.find("\"id\":42"), std::string::npos);  // the id is not stored in the row
+  std::string out;
+  clients::append_list_item(out, c.id, row);
+  EXPECT_EQ(nlohmann::json::parse(out), clients::to_json(c));
+
+  clients::Person p;
+  p.id = 9;
+  p.last_name = "Щукина";
+  p.first_name = "Анна";
+  p.birthday = "1985-04-12";
+  p.phones = {{"+79161234567", "mobile"}};
+  p.companies = {{12, "ООО «Ромашка»", "Директор", true}};  // not part of a list row
+  p.consents = {{5, "Рассылка", "2026-01-02", "web", "v1", std::nullopt}};
+  row = clients::list_row(p);
+  for (bool active : {true, false}) {
+    out.clear();
+    clients::append_list_item(out, p.id, active, row);
+    clients::Person listed = p;
+    listed.companies.clear();
+    listed.consents.clear();
+    listed.stored_consent_active = active;
+    EXPECT_EQ(nlohmann::json::parse(out), clients::to_json(listed)) << out;
+  }
+}
+
+// Rows written before the list_json column existed (or emptied by a later migration) are built
+// from the columns by the list itself until fill_list_rows writes them, and then stored the same.
+TEST_F(PolicyTest, EmptyListRowsAreBuiltFromTheColumnsThenFilled) {
+  std::vector<std::string> expected;
+  db_->write([&](store::Tx& tx) {
+    for (int i = 0; i < 5; ++i) {
+      clients::Company c;
+      c.name = "ООО «Строка " + std::to_string(i) + "»";
+      c.region = "Тверь";
+      c.created_at = c.updated_at = "2026-11-27T10:00:00.000Z";
+      c.phones = {{"+7916123456" + std::to_string(i), "work"}};
+      c.emails = {{"s" + std::to_string(i) + "@example.ru", "other"}};
+      clients::repo::insert_company(tx, c, "строка " + std::to_string(i));
+      clients::Person p;
+      p.last_name = "Строкин";
+      p.first_name = std::to_string(i);
+      p.created_at = p.updated_at = c.created_at;
+      clients::repo::insert_person(tx, p, "строкин " + std::to_string(i));
+    }
+    tx.exec("UPDATE companies SET list_json = ''");
+    tx.exec("UPDATE persons SET list_json = ''");
+  });
+  auto rows = [&] {
+    std::vector<std::string> out;
+    db_->read([&](store::Tx& tx) {
+      for (const auto& r : clients::repo::list_company_rows(tx, {})) out.push_back(r.row);
+      for (const auto& r : clients::repo::list_person_rows(tx, {})) out.push_back(r.row);
+    });
+    return out;
+  };
+  db_->read([&](store::Tx& tx) {
+    for (std::int64_t id = 5; id >= 1; --id) expected.push_back(clients::list_row(*clients::repo::load_company(tx, id)));
+    for (std::int64_t id = 5; id >= 1; --id) expected.push_back(clients::list_row(*clients::repo::load_person(tx, id)));
+  });
+  EXPECT_EQ(rows(), expected);
+  EXPECT_EQ(clients::repo::fill_list_rows(*db_, 2), 10);  // several batches
+  EXPECT_EQ(clients::repo::fill_list_rows(*db_, 2), 0);
+  std::vector<std::string> stored;
+  db_->read([&](store::Tx& tx) {
+    for (auto& r : tx.query("SELECT list_json FROM companies ORDER BY id DESC")) stored.push_back(r.str(0));
+    for (auto& r : tx.query("SELECT list_json FROM persons ORDER BY id DESC")) stored.push_back(r.str(0));
+  });
+  EXPECT_EQ(stored, expected);
+  EXPECT_EQ(rows(), expected);
 }
