@@ -14,7 +14,7 @@ struct Config {
   std::string db;           // --db / SDELKA_DB / [database] url; default sqlite:data/sdelka.db
   std::string listen;       // --listen / SDELKA_LISTEN / [server] listen; default 127.0.0.1:8080
   int workers = 0;          // --workers / SDELKA_WORKERS / [server] workers; default 2 × cores
-  int io_threads = 0;       // [server] io_threads; default 1
+  int io_threads = 0;       // [server] io_threads; default cores (at most 8)
   long long body_limit = 0; // [server] body_limit; default 1 MiB
   // [server] read_timeout_seconds, default 20: how long a connection may take to send its next
   // request, headers and body, counted from the end of the previous one. RESTinio has one timer
