@@ -195,29 +195,13 @@ void attach_consent_flags(Tx& tx, std::vector<T>& items, bool Owner::*flag) {
           });
 }
 
-// A stored list row with the texts its record is indexed with (for FtsPlan::matches).
-struct StoredRow : ListRow {
-  std::string name, region, industry;
-  bool person = false;
-};
+// The columns of a stored list page (list_company_rows, list_person_rows).
 const char* kCompanyRowCols = "c.id, c.list_json, c.name, c.region, c.industry";
 const char* kPersonRowCols = "c.id, c.list_json, c.last_name, c.first_name, c.middle_name, c.region";
-StoredRow company_stored_row(const store::Cursor& r) {
-  StoredRow s;
+ListRow stored_row(const store::Cursor& r) {
+  ListRow s;
   s.id = r.i64(0);
   s.row = r.text(1);
-  s.name = r.text(2);
-  s.region = r.text(3);
-  s.industry = r.text(4);
-  return s;
-}
-StoredRow person_stored_row(const store::Cursor& r) {
-  StoredRow s;
-  s.id = r.i64(0);
-  s.row = r.text(1);
-  s.name = full_name(r.text(2), r.text(3), r.text(4));
-  s.region = r.text(5);
-  s.person = true;
   return s;
 }
 
@@ -292,28 +276,33 @@ std::string search_clause(Tx& tx, const std::string& type, const std::string& q,
   return " AND (c.name_tsv @@ " + std::string(store::pg_search::kTsQuerySql) + " OR c.name_fold LIKE ?)";
 }
 
-// The texts a record is indexed with (index_company / index_person), for FtsPlan::matches().
-bool plan_matches(const store::FtsPlan& plan, const Company& c) { return plan.matches({c.name, c.region, c.industry}); }
-bool plan_matches(const store::FtsPlan& plan, const Person& p) { return plan.matches({p.full_name(), p.region}); }
-bool plan_matches(const store::FtsPlan& plan, const StoredRow& r) {
-  return r.person ? plan.matches({r.name, r.region}) : plan.matches({r.name, r.region, r.industry});
+// FtsPlan::matches() on the texts a record is indexed with (index_company: name, region,
+// industry; index_person: the full name, region), read in place from a cursor's columns.
+template <int Name, int Region, int Industry>
+bool company_texts_match(const store::FtsPlan& plan, const store::Cursor& r) {
+  return plan.matches({r.text(Name), r.text(Region), r.text(Industry)});
+}
+template <int LastName, int Region>  // first and middle name follow the last name
+bool person_texts_match(const store::FtsPlan& plan, const store::Cursor& r) {
+  return plan.matches({full_name(r.text(LastName), r.text(LastName + 1), r.text(LastName + 2)), r.text(Region)});
 }
 
 // Rows read from the broad expression of a search before falling back to the exact one.
 constexpr int kBroadBudget = 400;
 
-template <class T, class RowFn>
-std::vector<T> list_common(Tx& tx, const ListQuery& q, const std::string& type, const char* cols, RowFn row_fn) {
+// Reads one list page: rows become T through row_fn. texts_match(plan, cursor) applies a search
+// plan's exact check to the texts a row was indexed with, read in place from the cursor.
+template <class T, class RowFn, class TextsMatch>
+std::vector<T> list_common(Tx& tx, const ListQuery& q, const std::string& type, const char* cols, RowFn row_fn,
+                           TextsMatch texts_match) {
   const bool company = type == "company";
   const std::string table = company ? "companies" : "persons";
   // Words on SQLite, newest first: walk the full-text index itself in descending rowid order so
   // that the query stops after one page instead of collecting every match of a common word.
   const bool fts_walk = tx.backend() == store::Backend::sqlite && q.sort != "name" && is_text_search(q.q);
-  // One page of the list for `match` (a MATCH expression when walking the index), at most
-  // `limit` rows.
-  // One page of the list for `match` (a MATCH expression when walking the index), at most
-  // `limit` rows, after the row `after` (keyset).
-  auto run = [&](const std::string& match, std::int64_t limit, std::optional<std::int64_t> after) {
+  // Runs the list query for `match` (a MATCH expression when walking the index): at most
+  // `limit` rows after the row `after` (keyset), each given to sink(cursor). Returns how many.
+  auto run = [&](const std::string& match, std::int64_t limit, std::optional<std::int64_t> after, auto&& sink) {
     Params params;
     std::string sql;
     if (fts_walk) {
@@ -345,12 +334,16 @@ std::vector<T> list_common(Tx& tx, const ListQuery& q, const std::string& type, 
       sql += " ORDER BY c.id DESC LIMIT ?";
     }
     params.push_back(limit);
-    std::vector<T> out;
-    tx.each(sql, params, [&](const store::Cursor& r) { out.push_back(row_fn(r)); });
-    return out;
+    std::int64_t n = 0;
+    tx.each(sql, params, [&](const store::Cursor& r) {
+      ++n;
+      sink(r);
+    });
+    return n;
   };
   const auto page = static_cast<std::int64_t>(q.limit + 1);
   std::vector<T> out;
+  auto keep = [&](const store::Cursor& r) { out.push_back(row_fn(r)); };
   if (fts_walk) {
     auto plan = store::fts_plan_ru(q.q);
     if (plan.match.empty()) return {};
@@ -361,38 +354,32 @@ std::vector<T> list_common(Tx& tx, const ListQuery& q, const std::string& type, 
       // too wide to give a page within kBroadBudget rows.
       std::optional<std::int64_t> after = q.after;
       for (std::int64_t read = 0; !done && read < kBroadBudget;) {
-        auto wide = run(plan.broad, page, after);
-        read += static_cast<std::int64_t>(wide.size());
-        done = static_cast<std::int64_t>(wide.size()) < page;  // the superset is exhausted
-        if (!wide.empty()) after = wide.back().id;
-        for (auto& row : wide)
-          if (static_cast<std::int64_t>(out.size()) < page && plan_matches(plan, row)) out.push_back(std::move(row));
-        done = done || static_cast<std::int64_t>(out.size()) == page;
+        const auto n = run(plan.broad, page, after, [&](const store::Cursor& r) {
+          after = r.i64(0);
+          if (static_cast<std::int64_t>(out.size()) < page && texts_match(plan, r)) keep(r);
+        });
+        read += n;
+        done = n < page || static_cast<std::int64_t>(out.size()) == page;  // superset exhausted, or a page
       }
     }
-    if (!done) out = run(plan.match, page, q.after);
+    if (!done) {
+      out.clear();
+      run(plan.match, page, q.after, keep);
+    }
   } else {
-    out = run(std::string(), page, q.after);
+    run(std::string(), page, q.after, keep);
   }
-  if constexpr (std::is_same_v<T, StoredRow>) {
+  if constexpr (std::is_same_v<T, ListRow>) {
     for (auto& r : out)
       if (r.row.empty()) {  // not written yet (fill_list_rows): from the columns
         if (company) r.row = list_row(*load_company(tx, r.id));
         else r.row = list_row(*load_person(tx, r.id));
       }
-    if (!company) attach_consent_flags(tx, out, &StoredRow::consent_active);
+    if (!company) attach_consent_flags(tx, out, &ListRow::consent_active);
   } else {
     attach_contacts(tx, type, out);
     if constexpr (std::is_same_v<T, Person>) attach_consent_flags(tx, out, &Person::stored_consent_active);
   }
-  return out;
-}
-
-template <class T>
-std::vector<ListRow> sliced(std::vector<T>&& rows) {
-  std::vector<ListRow> out;
-  out.reserve(rows.size());
-  for (auto& r : rows) out.push_back(std::move(static_cast<ListRow&>(r)));
   return out;
 }
 
@@ -461,15 +448,16 @@ std::optional<Company> load_company(Tx& tx, std::int64_t id) {
 }
 
 std::vector<Company> list_companies(Tx& tx, const ListQuery& q) {
-  return list_common<Company>(tx, q, "company", kCompanyCols, [](const store::Cursor& r) { return company_row(r); });
+  return list_common<Company>(tx, q, "company", kCompanyCols, [](const store::Cursor& r) { return company_row(r); },
+                              company_texts_match<1, 7, 6>);
 }
 
 std::vector<ListRow> list_company_rows(Tx& tx, const ListQuery& q) {
-  return sliced(list_common<StoredRow>(tx, q, "company", kCompanyRowCols, company_stored_row));
+  return list_common<ListRow>(tx, q, "company", kCompanyRowCols, stored_row, company_texts_match<2, 3, 4>);
 }
 
 std::vector<ListRow> list_person_rows(Tx& tx, const ListQuery& q) {
-  return sliced(list_common<StoredRow>(tx, q, "person", kPersonRowCols, person_stored_row));
+  return list_common<ListRow>(tx, q, "person", kPersonRowCols, stored_row, person_texts_match<2, 5>);
 }
 
 void refresh_list_row(Tx& tx, const std::string& type, std::int64_t id) {
@@ -552,7 +540,8 @@ std::optional<Person> load_person(Tx& tx, std::int64_t id) {
 }
 
 std::vector<Person> list_persons(Tx& tx, const ListQuery& q) {
-  return list_common<Person>(tx, q, "person", kPersonCols, [](const store::Cursor& r) { return person_row(r); });
+  return list_common<Person>(tx, q, "person", kPersonCols, [](const store::Cursor& r) { return person_row(r); },
+                             person_texts_match<1, 7>);
 }
 
 void replace_links(Tx& tx, std::int64_t person_id, const std::vector<CompanyLink>& links) {

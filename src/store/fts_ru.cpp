@@ -93,6 +93,25 @@ void fold_word(std::string_view word, bool needs_nfc, std::string& out) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(src.data());
   std::size_t i = 0;
   while (i < src.size()) {
+    // ASCII and the basic Cyrillic block (U+0400–U+045F) folded inline: they are letters or
+    // digits with simple case pairs (what utf8proc answers for them, checked by a unit test).
+    const unsigned char b0 = p[i];
+    if (b0 < 0x80) {
+      out += static_cast<char>(b0 >= 'A' && b0 <= 'Z' ? b0 + 32 : b0);
+      ++i;
+      continue;
+    }
+    if ((b0 == 0xD0 || b0 == 0xD1) && i + 1 < src.size() && (p[i + 1] & 0xC0) == 0x80) {
+      auto cp = static_cast<utf8proc_int32_t>(((b0 & 0x1F) << 6) | (p[i + 1] & 0x3F));
+      if (cp <= 0x045F) {
+        if (cp < 0x0410) cp += 0x50;       // Ѐ…Џ → ѐ…џ
+        else if (cp < 0x0430) cp += 0x20;  // А…Я → а…я
+        if (cp == kSmallIo) cp = kSmallIe;
+        append_utf8(out, cp);
+        i += 2;
+        continue;
+      }
+    }
     utf8proc_int32_t cp = 0;
     const auto len = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(src.size() - i), &cp);
     if (len <= 0) {
@@ -437,21 +456,25 @@ bool FtsPlan::matches(std::initializer_list<std::string_view> columns) const {
       std::optional<std::string_view> stem;
       for (std::size_t i = 0; i < words.size(); ++i) {
         if (found[i]) continue;
-        for (const auto& t : words[i]) {
-          std::string_view tok = t.token;
-          bool hit = false;
-          if (!tok.empty() && tok.front() == kWordMarker) {
-            tok.remove_prefix(1);
-            hit = t.prefix ? std::string_view(folded).substr(0, tok.size()) == tok : folded == tok;
-          } else if (!russian || std::string_view(folded).substr(0, tok.size()) == tok) {
-            if (!stem) stem = tk.stem_of(folded);
-            hit = t.prefix ? stem->substr(0, tok.size()) == tok : *stem == tok;
+        // Terms on the word as written first: when one of them matches, no stemming is needed.
+        bool hit = false;
+        for (int pass = 0; pass < 2 && !hit; ++pass)
+          for (const auto& t : words[i]) {
+            std::string_view tok = t.token;
+            const bool as_written = !tok.empty() && tok.front() == kWordMarker;
+            if (as_written != (pass == 0)) continue;
+            if (as_written) {
+              tok.remove_prefix(1);
+              hit = t.prefix ? std::string_view(folded).substr(0, tok.size()) == tok : folded == tok;
+            } else if (!russian || std::string_view(folded).substr(0, tok.size()) == tok) {
+              if (!stem) stem = tk.stem_of(folded);
+              hit = t.prefix ? stem->substr(0, tok.size()) == tok : *stem == tok;
+            }
+            if (hit) break;
           }
-          if (hit) {
-            found[i] = 1;
-            --left;
-            break;
-          }
+        if (hit) {
+          found[i] = 1;
+          --left;
         }
       }
       return left > 0;

@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -199,6 +200,29 @@ TEST(FtsWords, SplitsAndFolds) {
   EXPECT_TRUE(fts_ru_words("").empty());
   EXPECT_TRUE(fts_ru_words(" \t\n«»—…!?*\"()").empty());
   EXPECT_EQ(fts_ru_words("раз два три четыре", 2), (std::vector<std::string>{"раз", "два"}));
+}
+
+// ASCII and the basic Cyrillic block are folded without utf8proc: every letter and digit below
+// U+0480 must fold as utf8proc folds it (lower case, ё → е).
+TEST(FtsWords, InlineFoldingAgreesWithUtf8proc) {
+  auto utf8 = [](utf8proc_int32_t cp) {
+    utf8proc_uint8_t buf[4];
+    const auto len = utf8proc_encode_char(cp, buf);
+    return std::string(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(len));
+  };
+  int words = 0;
+  for (utf8proc_int32_t cp = 1; cp < 0x0480; ++cp) {
+    const auto cat = utf8proc_category(cp);
+    if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_ME || cat == UTF8PROC_CATEGORY_MC) continue;  // marks: NFC
+    auto got = fts_ru_words("x" + utf8(cp) + utf8(cp));
+    if (got != std::vector<std::string>{"x"}) {  // else not a word character
+      utf8proc_int32_t low = utf8proc_tolower(cp);
+      if (low == 0x0451) low = 0x0435;
+      EXPECT_EQ(got, std::vector<std::string>{"x" + utf8(low) + utf8(low)}) << "U+" << std::hex << cp;
+      ++words;
+    }
+  }
+  EXPECT_GT(words, 62 + 10 + 96);  // at least the Latin and Cyrillic letters and the digits
 }
 
 TEST(FtsWords, NormalisesCombiningMarksSoftHyphensAndBadBytes) {
