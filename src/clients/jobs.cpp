@@ -90,8 +90,12 @@ bool ImportJobs::run_one() {
       tx.exec("UPDATE import_jobs SET status = 'failed', error = ?, updated_at = ? WHERE id = ?", {msg, store::now_iso(), id});
     });
   };
-  if (!p) {
-    fail("the user who started the import is disabled");
+  if (!p) {  // said in the language that user chose (Russian when the account is gone)
+    std::string lang = "ru";
+    db_.read([&](store::Tx& tx) {
+      if (auto u = tx.one("SELECT lang FROM users WHERE id = ?", {job->i64(1)}); u && !u->str(0).empty()) lang = u->str(0);
+    });
+    fail(i18n::t(lang, "import.user_disabled"));
     return true;
   }
   ImportOptions o;

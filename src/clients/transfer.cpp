@@ -242,8 +242,9 @@ struct CompanyKind {
     return cands;
   }
   static std::optional<Company> load(store::Tx& tx, std::int64_t id) { return repo::load_company(tx, id); }
-  // The row's values over the stored record: given requisites and texts replace, contacts add up.
-  static void merge(Company& after, const Company& c, const Mapping& mapping) {
+  // The row's values over the stored record: given requisites and texts replace (an empty cell
+  // changes nothing, the segment included), contacts add up.
+  static void merge(Company& after, const Company& c, bool segment_given) {
     after.name = c.name;
     for (auto [src, dst] : {std::pair{&c.inn, &after.inn}, {&c.kpp, &after.kpp}, {&c.ogrn, &after.ogrn},
                             {&c.bank_bik, &after.bank_bik}, {&c.bank_account, &after.bank_account}})
@@ -252,7 +253,7 @@ struct CompanyKind {
                             {&c.source, &after.source}, {&c.address, &after.address}, {&c.website, &after.website},
                             {&c.note, &after.note}})
       if (!src->empty()) *dst = *src;
-    if (mapping.count("segment")) after.segment = c.segment;
+    if (segment_given) after.segment = c.segment;
     add_contacts(after, c);
   }
   static void update(ClientsService& svc, store::Tx& tx, const auth::Principal& p, const Company& before,
@@ -348,14 +349,14 @@ struct PersonKind {
     return svc.person_candidates_tx(tx, p, c, std::nullopt, /*similar=*/false, &key);
   }
   static std::optional<Person> load(store::Tx& tx, std::int64_t id) { return repo::load_person(tx, id); }
-  static void merge(Person& after, const Person& c, const Mapping& mapping) {
+  static void merge(Person& after, const Person& c, bool segment_given) {
     for (auto [src, dst] : {std::pair{&c.last_name, &after.last_name}, {&c.first_name, &after.first_name},
                             {&c.middle_name, &after.middle_name}, {&c.region, &after.region},
                             {&c.source, &after.source}, {&c.note, &after.note}})
       if (!src->empty()) *dst = *src;
     for (auto [src, dst] : {std::pair{&c.inn, &after.inn}, {&c.birthday, &after.birthday}})
       if (*src) *dst = *src;
-    if (mapping.count("segment")) after.segment = c.segment;
+    if (segment_given) after.segment = c.segment;
     add_contacts(after, c);
   }
   static void update(ClientsService& svc, store::Tx& tx, const auth::Principal& p, const Person& before,
@@ -547,6 +548,7 @@ ImportResult run_import(ClientsService& svc, store::Database& db, const auth::Pr
       Record record;
       std::vector<http::FieldError> errs;
       std::string name_key;
+      bool segment_given = false;  // an empty segment cell leaves a record's segment as it is on update
     };
     std::vector<Item> batch;
     while (batch.size() < opts.batch && (more = reader->next(row))) {
@@ -555,6 +557,8 @@ ImportResult run_import(ClientsService& svc, store::Database& db, const auth::Pr
       counts.rows = line_no;
       Item it{static_cast<std::int64_t>(reader->row_number()), row, {}, {}, {}};
       it.record = parse_row<K>(row, res.mapping, res.columns.size(), lang, it.errs);
+      const auto segment = Cells{row, res.mapping}("segment");
+      it.segment_given = segment && !segment->empty();
       it.record.owner_id = owner;
       it.record.department_id = p.department_id;
       if (it.errs.empty()) it.name_key = K::name_key(it.record);
@@ -588,7 +592,7 @@ ImportResult run_import(ClientsService& svc, store::Database& db, const auth::Pr
               } else if (!cands.empty() && opts.on_duplicate == "update") {
                 auto before = K::load(tx, cands.front().id);
                 Record after = *before;
-                K::merge(after, it.record, res.mapping);
+                K::merge(after, it.record, it.segment_given);
                 if (auth::allowed(tx, p, auth::Action::update,
                                   auth::Subject{K::object, before->id, before->owner_id, before->department_id})) {
                   K::update(svc, tx, p, *before, after);
@@ -653,7 +657,7 @@ ImportResult run_import(ClientsService& svc, store::Database& db, const auth::Pr
   }
   if (report) {
     auto err = report->close();
-    if (!err.empty() && res.error.empty()) res.error = "report: " + err;
+    if (!err.empty() && res.error.empty()) res.error = i18n::t(lang, "import.report_failed") + ": " + err;
   }
   db.write([&](store::Tx& tx) {
     audit::record(tx, &p, "import", K::object, "",

@@ -1,8 +1,9 @@
 // List pages copy each record's stored list row (column list_json) instead of reading its columns,
 // phones and e-mails: after every kind of write — create, edit of fields and contacts, archive,
 // hand-over to another owner, merge (survivor, loser, and a company that named the loser as its
-// referrer), import with "update", consents given and withdrawn — every record's list item must
-// equal its card (links to persons or companies and consents are not part of a list item).
+// referrer), import with "update" (where empty cells change nothing), consents given and
+// withdrawn — every record's list item must equal its card (links to persons or companies and
+// consents are not part of a list item).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, call, expectStatus, tokenFor, listAll, sleep, validInn10 } from './harness.mjs';
@@ -84,23 +85,32 @@ describe('clients: list items are the cards', () => {
     touched.companies.push(d.id);
     await patch(`/api/v1/companies/${d.id}`, { archived: true });
 
-    // An import row with a's ИНН updates a.
-    const csv = `Название;ИНН;Телефон;Регион;Отрасль;Сегмент\nООО «Лист-Строка»;${a.inn};+7 4822 77-77-77;Тверская обл.;Типография;Постоянный\n`;
-    const up = await call(server, 'POST', '/api/v1/imports?file_name=update.csv', {
-      token: sales, body: Buffer.from(csv, 'utf8'), headers: { 'content-type': 'application/octet-stream' },
-    });
-    expectStatus(up, 201);
-    expectStatus(await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token: sales, json: { on_duplicate: 'update' } }), 202);
-    for (let i = 0; ; ++i) {
-      const job = await call(server, 'GET', `/api/v1/imports/${up.body.id}`, { token: sales });
-      if (job.body.status === 'done') {
-        assert.equal(job.body.summary, 'imported 0, updated 1, skipped 0, rejected 0');
-        break;
+    // An import row with a's ИНН updates a; a second one with an empty segment cell leaves the
+    // segment as it is.
+    async function importCsv(csv) {
+      const up = await call(server, 'POST', '/api/v1/imports?file_name=update.csv', {
+        token: sales, body: Buffer.from(csv, 'utf8'), headers: { 'content-type': 'application/octet-stream' },
+      });
+      expectStatus(up, 201);
+      expectStatus(await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token: sales, json: { on_duplicate: 'update' } }), 202);
+      for (let i = 0; ; ++i) {
+        const job = await call(server, 'GET', `/api/v1/imports/${up.body.id}`, { token: sales });
+        if (job.body.status === 'done') return job.body.summary;
+        assert.ok(i < 300 && job.body.status !== 'failed', `import: ${job.text}`);
+        await sleep(100);
       }
-      assert.ok(i < 300 && job.body.status !== 'failed', `import: ${job.text}`);
-      await sleep(100);
     }
-    assert.equal((await call(server, 'GET', `/api/v1/companies/${a.id}`, { token: admin })).body.industry, 'Типография');
+    const header = 'Название;ИНН;Телефон;Регион;Отрасль;Сегмент';
+    assert.equal(await importCsv(`${header}\nООО «Лист-Строка»;${a.inn};+7 4822 77-77-77;Тверская обл.;Типография;Постоянный\n`),
+      'imported 0, updated 1, skipped 0, rejected 0');
+    let card = (await call(server, 'GET', `/api/v1/companies/${a.id}`, { token: admin })).body;
+    assert.equal(card.industry, 'Типография');
+    assert.equal(card.segment, 'regular');
+    assert.equal(await importCsv(`${header}\nООО «Лист-Строка»;${a.inn};;;Печать;\n`), 'imported 0, updated 1, skipped 0, rejected 0');
+    card = (await call(server, 'GET', `/api/v1/companies/${a.id}`, { token: admin })).body;
+    assert.equal(card.industry, 'Печать');
+    assert.equal(card.segment, 'regular', 'an empty segment cell does not reset the segment');
+    assert.equal(card.region, 'Тверская обл.', 'an empty region cell does not clear the region');
 
     const p = await post('/api/v1/persons', {
       name: 'Строкова Анна Павловна', phones: ['+7 916 300-00-01'], emails: ['anna@list-stroka.ru'],
