@@ -389,11 +389,11 @@ std::int64_t insert_company(Tx& tx, const Company& c, const std::string& name_ke
   auto r = tx.one(
       "INSERT INTO companies (name, name_key, sort_key, inn, kpp, ogrn, segment, industry, region, size, source, "
       "referrer_company_id, bank_bik, bank_account, address, website, note, owner_id, department_id, created_at, "
-      "updated_at, version, list_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-      "RETURNING id",
+      "updated_at, version, archived, list_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?) RETURNING id",
       {c.name, name_key, sort_key(c.name), opt(c.inn), opt(c.kpp), opt(c.ogrn), c.segment, c.industry, c.region, c.size, c.source,
        opt(c.referrer_company_id), opt(c.bank_bik), opt(c.bank_account), c.address, c.website, c.note, opt(c.owner_id),
-       opt(c.department_id), c.created_at, c.updated_at, c.version, list_row(c)});
+       opt(c.department_id), c.created_at, c.updated_at, c.version, std::int64_t{c.archived ? 1 : 0}, list_row(c)});
   Company saved = c;
   saved.id = r->i64(0);
   insert_contacts(tx, "company", saved.id, c.phones, c.emails);
@@ -469,6 +469,7 @@ void refresh_list_row(Tx& tx, const std::string& type, std::int64_t id) {
 }
 
 std::int64_t fill_list_rows(store::Database& db, int batch) {
+  batch = std::max(batch, 1);
   std::int64_t filled = 0;
   auto fill = [&](const std::string& type, const char* cols, auto row_fn) {
     const std::string table = table_of(type);
@@ -493,10 +494,11 @@ std::int64_t fill_list_rows(store::Database& db, int batch) {
 std::int64_t insert_person(Tx& tx, const Person& p, const std::string& name_key, bool index) {
   auto r = tx.one(
       "INSERT INTO persons (last_name, first_name, middle_name, name_key, sort_key, inn, birthday, segment, region, source, note, "
-      "owner_id, department_id, created_at, updated_at, version, list_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?, ?) RETURNING id",
+      "owner_id, department_id, created_at, updated_at, version, archived, list_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
       {p.last_name, p.first_name, p.middle_name, name_key, sort_key(p.full_name()), opt(p.inn), opt(p.birthday), p.segment, p.region, p.source,
-       p.note, opt(p.owner_id), opt(p.department_id), p.created_at, p.updated_at, p.version, list_row(p)});
+       p.note, opt(p.owner_id), opt(p.department_id), p.created_at, p.updated_at, p.version,
+       std::int64_t{p.archived ? 1 : 0}, list_row(p)});
   Person saved = p;
   saved.id = r->i64(0);
   insert_contacts(tx, "person", saved.id, p.phones, p.emails);
@@ -675,10 +677,12 @@ void move_children(Tx& tx, const std::string& type, std::int64_t loser, std::int
             "person_companies WHERE company_id = ?)",
             {loser, survivor});
     tx.exec("UPDATE person_companies SET company_id = ? WHERE company_id = ?", {survivor, loser});
-    std::vector<std::int64_t> referred;
-    for (auto& r : tx.query("SELECT id FROM companies WHERE referrer_company_id = ?", {loser})) referred.push_back(r.i64(0));
-    tx.exec("UPDATE companies SET referrer_company_id = ? WHERE referrer_company_id = ?", {survivor, loser});
-    for (auto id : referred) refresh_list_row(tx, "company", id);
+    // Companies the loser referred now name the survivor (the survivor itself: see merge), and
+    // their list rows say so.
+    for (auto& r : tx.query("UPDATE companies SET referrer_company_id = ? WHERE referrer_company_id = ? AND id <> ? "
+                            "RETURNING id",
+                            {survivor, loser, survivor}))
+      refresh_list_row(tx, "company", r.i64(0));
   } else {
     tx.exec("DELETE FROM person_companies WHERE person_id = ? AND company_id IN (SELECT company_id FROM "
             "person_companies WHERE person_id = ?)",

@@ -842,6 +842,8 @@ json ClientsService::merge(const Principal& p, const std::string& type, std::int
       auto moved = repo::load_company(tx, survivor);  // phones/e-mails now include the loser's
       after.phones = moved->phones;
       after.emails = moved->emails;
+      // Referred by the record it absorbs: nobody referred it any more (not itself).
+      if (after.referrer_company_id == loser) after.referrer_company_id.reset();
       if (!update_company_tx(tx, p, *s, after)) stale(p);
       repo::mark_merged(tx, type, loser, survivor);
       audit::record(tx, &p, "merge", "company", std::to_string(survivor),

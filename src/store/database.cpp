@@ -89,6 +89,16 @@ std::vector<std::string> migrate(Database& db) {
   for (const auto& f : migration_files())
     if (f.path.substr(0, prefix.size()) == prefix) files.push_back(&f);
   std::sort(files.begin(), files.end(), [](auto* a, auto* b) { return a->path < b->path; });
+  // A database a newer sdelka has migrated is refused: this binary would write rows without
+  // what the newer schema keeps with them (e.g. the clients' stored list rows).
+  db.read([&](Tx& tx) {
+    for (auto& r : tx.query("SELECT version FROM schema_migrations ORDER BY version")) {
+      const std::string v = r.str(0);
+      if (std::none_of(files.begin(), files.end(), [&](auto* f) { return f->path.substr(prefix.size()) == v; }))
+        throw DbError(DbError::Kind::other, "the database was migrated by a newer sdelka (migration " + v +
+                                                " is unknown here); run that version or a newer one");
+    }
+  });
   for (const auto* f : files) {
     std::string version(f->path.substr(prefix.size()));
     db.write([&](Tx& tx) {

@@ -1,9 +1,9 @@
 // List pages copy each record's stored list row (column list_json) instead of reading its columns,
 // phones and e-mails: after every kind of write — create, edit of fields and contacts, archive,
 // hand-over to another owner, merge (survivor, loser, and a company that named the loser as its
-// referrer), import with "update" (where empty cells change nothing), consents given and
-// withdrawn — every record's list item must equal its card (links to persons or companies and
-// consents are not part of a list item).
+// referrer), a record created archived, import with "update" (where empty cells change nothing),
+// consents given and withdrawn — every record's list item must equal its card (links to persons or
+// companies and consents are not part of a list item).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, call, expectStatus, tokenFor, listAll, sleep, validInn10 } from './harness.mjs';
@@ -84,6 +84,21 @@ describe('clients: list items are the cards', () => {
     const d = await post('/api/v1/companies', { name: 'ООО «В архив»', region: 'Псков' });
     touched.companies.push(d.id);
     await patch(`/api/v1/companies/${d.id}`, { archived: true });
+    // Created archived: stored archived (not in the plain list), listed as archived.
+    const e = await post('/api/v1/companies', { name: 'ООО «Сразу в архив»', archived: true });
+    touched.companies.push(e.id);
+    assert.equal((await call(server, 'GET', `/api/v1/companies/${e.id}`, { token: admin })).body.archived, true);
+    const plain = await listAll(server, admin, '/api/v1/companies', 200);
+    assert.ok(!plain.some((x) => x.id === e.id), 'a company created archived is in the plain list');
+    // A survivor that the loser had referred refers to nobody after the merge (not to itself).
+    const loser2 = await post('/api/v1/companies', { name: 'ООО «Рекомендатель»', phones: ['+7 4822 12-12-12'] });
+    const survivor2 = await post('/api/v1/companies', {
+      name: 'ООО «Рекомендатель Плюс»', source: 'referral', referrer_company_id: loser2.id, phones: ['+7 4822 12-12-12'],
+      confirm_duplicate: true,
+    });
+    touched.companies.push(survivor2.id);
+    const merged2 = await post(`/api/v1/companies/${survivor2.id}/merge`, { loser_id: loser2.id }, 200);
+    assert.equal(merged2.referrer_company_id, null);
 
     // An import row with a's ИНН updates a; a second one with an empty segment cell leaves the
     // segment as it is.

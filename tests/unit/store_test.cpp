@@ -109,6 +109,21 @@ TEST_P(StoreTest, BackendAndDescribe) {
   else EXPECT_EQ(db_->describe().rfind("postgres", 0), 0u) << db_->describe();
 }
 
+// A database migrated by a newer sdelka (a migration this binary does not know) is refused, and
+// nothing is applied to it.
+TEST_P(StoreTest, MigrateRefusesADatabaseFromANewerVersion) {
+  migrate(*db_);
+  db_->write([](Tx& tx) {
+    tx.exec("INSERT INTO schema_migrations (version, applied_at) VALUES ('9999_from_the_future.sql', '')");
+  });
+  try {
+    migrate(*db_);
+    FAIL() << "migrate accepted an unknown migration";
+  } catch (const DbError& e) {
+    EXPECT_NE(std::string(e.what()).find("9999_from_the_future.sql"), std::string::npos) << e.what();
+  }
+}
+
 TEST_P(StoreTest, MigrateAppliesOnceAndIsIdempotent) {
   auto first = migrate(*db_);
   ASSERT_GE(first.size(), 1u);
