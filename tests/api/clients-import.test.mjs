@@ -6,35 +6,12 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, startServer, call, expectStatus, expectProblem, tokenFor, sleep } from './harness.mjs';
+import {
+  ROOT, startServer, call, expectStatus, expectProblem, tokenFor, sleep, uploadImport, waitImport, runImport,
+} from './harness.mjs';
 
 const CSV1251 = fs.readFileSync(path.join(ROOT, 'tests/data/companies_cp1251.csv'));
 const XLSX = fs.readFileSync(path.join(ROOT, 'tests/data/companies.xlsx'));
-
-async function upload(server, token, name, bytes) {
-  return call(server, 'POST', `/api/v1/imports?file_name=${encodeURIComponent(name)}`, {
-    token, body: bytes, headers: { 'content-type': 'application/octet-stream' },
-  });
-}
-
-async function waitDone(server, token, id, timeoutMs = 60000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await call(server, 'GET', `/api/v1/imports/${id}`, { token });
-    expectStatus(res, 200);
-    if (res.body.status === 'done' || res.body.status === 'failed') return res.body;
-    if (Date.now() > until) throw new Error(`import ${id} still ${res.body.status}: ${res.text}`);
-    await sleep(100);
-  }
-}
-
-async function runImport(server, token, name, bytes, onDuplicate) {
-  const up = await upload(server, token, name, bytes);
-  expectStatus(up, 201);
-  const start = await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token, json: { on_duplicate: onDuplicate } });
-  expectStatus(start, 202);
-  return waitDone(server, token, up.body.id);
-}
 
 describe('clients import and export', () => {
   let server, admin, sales, client;
@@ -45,7 +22,7 @@ describe('clients import and export', () => {
   after(async () => { if (server) await server.stop(); });
 
   test('a Windows-1251 CSV: preview shows the mapping and the bad row; the job imports 5 and rejects 1 with a report', async () => {
-    const up = await upload(server, sales, 'компании.csv', CSV1251);
+    const up = await uploadImport(server, sales, 'компании.csv', CSV1251);
     expectStatus(up, 201);
     assert.equal(up.body.status, 'uploaded');
     const pv = await call(server, 'GET', `/api/v1/imports/${up.body.id}/preview`, { token: sales });
@@ -59,7 +36,7 @@ describe('clients import and export', () => {
     assert.match(bad[0].errors[0], /ИНН/);
     const start = await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token: sales, json: { on_duplicate: 'skip' } });
     expectStatus(start, 202);
-    const done = await waitDone(server, sales, up.body.id);
+    const done = await waitImport(server, sales, up.body.id);
     assert.equal(done.summary, 'imported 5, updated 0, skipped 0, rejected 1');
     assert.equal(done.progress, 100);
     const rep = await call(server, 'GET', `/api/v1/imports/${up.body.id}/report`, { token: sales });
@@ -82,23 +59,23 @@ describe('clients import and export', () => {
   });
 
   test('another manager cannot see the job, its preview or its report', async () => {
-    const up = await upload(server, sales, 'x.csv', CSV1251);
+    const up = await uploadImport(server, sales, 'x.csv', CSV1251);
     for (const url of [`/api/v1/imports/${up.body.id}`, `/api/v1/imports/${up.body.id}/preview`, `/api/v1/imports/${up.body.id}/report`])
       expectProblem(await call(server, 'GET', url, { token: client }), 404);
     expectProblem(await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token: client, json: {} }), 404);
   });
 
   test('bad uploads and bad start options are refused by name', async () => {
-    expectProblem(await upload(server, sales, 'empty.csv', Buffer.alloc(0)), 422, ['file']);
-    expectProblem(await upload(server, sales, 'junk.bin', Buffer.from([0, 1, 2, 3, 0, 0, 7, 8])), 422, ['file']);
-    const up = await upload(server, sales, 'x.csv', CSV1251);
+    expectProblem(await uploadImport(server, sales, 'empty.csv', Buffer.alloc(0)), 422, ['file']);
+    expectProblem(await uploadImport(server, sales, 'junk.bin', Buffer.from([0, 1, 2, 3, 0, 0, 7, 8])), 422, ['file']);
+    const up = await uploadImport(server, sales, 'x.csv', CSV1251);
     expectProblem(await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token: sales, json: { on_duplicate: 'merge' } }), 422, ['on_duplicate']);
     expectProblem(await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token: sales, json: { mapping: { inn: 1 } } }), 422, ['mapping']);
     expectProblem(await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token: sales, json: { mapping: { name: 'A' } } }), 422, ['mapping.name']);
   });
 
   test('risk and security may not import (403) but may export everything; a manager exports only their own', async () => {
-    expectProblem(await upload(server, await tokenFor(server, 'risk'), 'x.csv', CSV1251), 403);
+    expectProblem(await uploadImport(server, await tokenFor(server, 'risk'), 'x.csv', CSV1251), 403);
     const all = await call(server, 'GET', '/api/v1/companies/export?format=csv', { token: await tokenFor(server, 'security') });
     expectStatus(all, 200);
     assert.match(all.headers.get('content-disposition'), /attachment/);
@@ -119,7 +96,7 @@ describe('an import survives a killed server', () => {
     const token = await tokenFor(server, 'sales');
     const rows = ['Название;Регион'];
     for (let i = 1; i <= 10000; ++i) rows.push(`Компания номер ${i} ${(i * 7919) % 100003};Москва`);
-    const up = await upload(server, token, 'big.csv', Buffer.from(rows.join('\n'), 'utf8'));
+    const up = await uploadImport(server, token, 'big.csv', Buffer.from(rows.join('\n'), 'utf8'));
     expectStatus(up, 201);
     expectStatus(await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token, json: { on_duplicate: 'create' } }), 202);
     // Wait until some batches are committed, then kill the server without warning.
@@ -133,7 +110,7 @@ describe('an import survives a killed server', () => {
     server = await startServer({ reuse: server });
     try {
       const fresh = await tokenFor(server, 'sales');
-      const done = await waitDone(server, fresh, up.body.id, 120000);
+      const done = await waitImport(server, fresh, up.body.id, 120000);
       assert.equal(done.status, 'done', JSON.stringify(done));
       assert.equal(done.summary, 'imported 10000, updated 0, skipped 0, rejected 0', `mid-way it was ${mid.body.summary}`);
       const list = await call(server, 'GET', '/api/v1/companies?q=%D0%BA%D0%BE%D0%BC%D0%BF%D0%B0%D0%BD%D0%B8%D1%8F&limit=1', { token: fresh });

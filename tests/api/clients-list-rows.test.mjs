@@ -6,7 +6,7 @@
 // companies and consents are not part of a list item).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, call, expectStatus, tokenFor, listAll, sleep, validInn10 } from './harness.mjs';
+import { startServer, call, expectStatus, tokenFor, listAll, runImport, validInn10 } from './harness.mjs';
 
 describe('clients: list items are the cards', () => {
   let server, admin, sales, salesId, headId;
@@ -102,19 +102,7 @@ describe('clients: list items are the cards', () => {
 
     // An import row with a's ИНН updates a; a second one with an empty segment cell leaves the
     // segment as it is.
-    async function importCsv(csv) {
-      const up = await call(server, 'POST', '/api/v1/imports?file_name=update.csv', {
-        token: sales, body: Buffer.from(csv, 'utf8'), headers: { 'content-type': 'application/octet-stream' },
-      });
-      expectStatus(up, 201);
-      expectStatus(await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token: sales, json: { on_duplicate: 'update' } }), 202);
-      for (let i = 0; ; ++i) {
-        const job = await call(server, 'GET', `/api/v1/imports/${up.body.id}`, { token: sales });
-        if (job.body.status === 'done') return job.body.summary;
-        assert.ok(i < 300 && job.body.status !== 'failed', `import: ${job.text}`);
-        await sleep(100);
-      }
-    }
+    const importCsv = async (csv) => (await runImport(server, sales, 'update.csv', Buffer.from(csv, 'utf8'), 'update')).summary;
     const header = 'Название;ИНН;Телефон;Регион;Отрасль;Сегмент';
     assert.equal(await importCsv(`${header}\nООО «Лист-Строка»;${a.inn};+7 4822 77-77-77;Тверская обл.;Типография;Постоянный\n`),
       'imported 0, updated 1, skipped 0, rejected 0');

@@ -7,34 +7,11 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, startServer, call, expectStatus, expectProblem, tokenFor, sleep, listAll } from './harness.mjs';
+import {
+  ROOT, startServer, call, expectStatus, expectProblem, tokenFor, listAll, uploadImport, waitImport, runImport,
+} from './harness.mjs';
 
 const CSV1251 = fs.readFileSync(path.join(ROOT, 'tests/data/persons_cp1251.csv'));
-
-async function upload(server, token, name, bytes, type = 'person') {
-  return call(server, 'POST', `/api/v1/imports?type=${type}&file_name=${encodeURIComponent(name)}`, {
-    token, body: bytes, headers: { 'content-type': 'application/octet-stream' },
-  });
-}
-
-async function waitDone(server, token, id, timeoutMs = 60000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await call(server, 'GET', `/api/v1/imports/${id}`, { token });
-    expectStatus(res, 200);
-    if (res.body.status === 'done' || res.body.status === 'failed') return res.body;
-    if (Date.now() > until) throw new Error(`import ${id} still ${res.body.status}: ${res.text}`);
-    await sleep(100);
-  }
-}
-
-async function runImport(server, token, name, bytes, onDuplicate, mapping) {
-  const up = await upload(server, token, name, bytes);
-  expectStatus(up, 201);
-  const json = mapping ? { on_duplicate: onDuplicate, mapping } : { on_duplicate: onDuplicate };
-  expectStatus(await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token, json }), 202);
-  return waitDone(server, token, up.body.id);
-}
 
 const utf8 = (lines) => Buffer.from(lines.join('\r\n') + '\r\n', 'utf8');
 
@@ -63,7 +40,7 @@ describe('persons import and export', () => {
   after(async () => { if (server) await server.stop(); });
 
   test('a Windows-1251 CSV of persons: preview maps ФИО, ИНН and the birthday and marks the bad ИНН; 4 imported, 1 rejected naming the field', async () => {
-    const up = await upload(server, sales, 'люди.csv', CSV1251);
+    const up = await uploadImport(server, sales, 'люди.csv', CSV1251, 'person');
     expectStatus(up, 201);
     assert.equal(up.body.type, 'person');
     assert.equal(up.body.status, 'uploaded');
@@ -82,7 +59,7 @@ describe('persons import and export', () => {
     assert.equal(bad[0].row, 4);
     assert.match(bad[0].errors[0], /^ИНН: /);
     expectStatus(await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token: sales, json: { on_duplicate: 'skip' } }), 202);
-    const done = await waitDone(server, sales, up.body.id);
+    const done = await waitImport(server, sales, up.body.id);
     assert.equal(done.summary, 'imported 4, updated 0, skipped 0, rejected 1');
     const rep = await call(server, 'GET', `/api/v1/imports/${up.body.id}/report`, { token: sales });
     expectStatus(rep, 200);
@@ -125,10 +102,10 @@ describe('persons import and export', () => {
   test('duplicates by ИНН, phone or e-mail: skip, then update (merging), then create; a bare namesake is a new person', async () => {
     // A manager with no persons yet (managers see only their own, so sales's are not duplicates here).
     const a = await tokenFor(server, 'operator');
-    assert.equal((await runImport(server, a, 'p.csv', CSV1251, 'skip')).summary, 'imported 4, updated 0, skipped 0, rejected 1');
-    assert.equal((await runImport(server, a, 'p.csv', CSV1251, 'skip')).summary, 'imported 0, updated 0, skipped 4, rejected 1');
-    assert.equal((await runImport(server, a, 'p.csv', CSV1251, 'update')).summary, 'imported 0, updated 4, skipped 0, rejected 1');
-    assert.equal((await runImport(server, a, 'p.csv', CSV1251, 'create')).summary, 'imported 4, updated 0, skipped 0, rejected 1');
+    assert.equal((await runImport(server, a, 'p.csv', CSV1251, 'skip', { type: 'person' })).summary, 'imported 4, updated 0, skipped 0, rejected 1');
+    assert.equal((await runImport(server, a, 'p.csv', CSV1251, 'skip', { type: 'person' })).summary, 'imported 0, updated 0, skipped 4, rejected 1');
+    assert.equal((await runImport(server, a, 'p.csv', CSV1251, 'update', { type: 'person' })).summary, 'imported 0, updated 4, skipped 0, rejected 1');
+    assert.equal((await runImport(server, a, 'p.csv', CSV1251, 'create', { type: 'person' })).summary, 'imported 4, updated 0, skipped 0, rejected 1');
 
     // Update merges: found by e-mail, the new phone is added to the old one, a new region replaces
     // the old, the separate name columns replace the parts, an empty ИНН cell keeps nothing away.
@@ -137,7 +114,7 @@ describe('persons import and export', () => {
       'Фамилия;Имя;Отчество;Телефон;Эл. почта;Регион',
       'Смирнов;Алексей;Петрович;+7 912 000-00-01, +7 912 000-00-02;;Пермский край',
     ]);
-    assert.equal((await runImport(server, sales, 'merge.csv', merge, 'update')).summary, 'imported 0, updated 1, skipped 0, rejected 0');
+    assert.equal((await runImport(server, sales, 'merge.csv', merge, 'update', { type: 'person' })).summary, 'imported 0, updated 1, skipped 0, rejected 0');
     const after = await call(server, 'GET', `/api/v1/persons/${before.id}`, { token: sales });
     assert.equal(after.body.middle_name, 'Петрович');
     assert.equal(after.body.region, 'Пермский край');
@@ -148,7 +125,7 @@ describe('persons import and export', () => {
 
     // The same name with other contacts is a namesake, not a duplicate: skip still creates it.
     const namesake = utf8(['ФИО;Телефон', 'Иванов Иван Иванович;+7 999 123-45-67']);
-    assert.equal((await runImport(server, sales, 'namesake.csv', namesake, 'skip')).summary, 'imported 1, updated 0, skipped 0, rejected 0');
+    assert.equal((await runImport(server, sales, 'namesake.csv', namesake, 'skip', { type: 'person' })).summary, 'imported 1, updated 0, skipped 0, rejected 0');
   });
 
   test('rows that fail the API rules are rejected with the field named; separate name columns and ISO dates work', async () => {
@@ -160,7 +137,7 @@ describe('persons import and export', () => {
       'Белова;Ольга;;not-an-address;',
       'Чернов;Иван;;chernov@example.ru;самый важный',
     ]);
-    const done = await runImport(server, sales, 'rules.csv', rows, 'create');
+    const done = await runImport(server, sales, 'rules.csv', rows, 'create', { type: 'person' });
     assert.equal(done.summary, 'imported 1, updated 0, skipped 0, rejected 4');
     const rep = await call(server, 'GET', `/api/v1/imports/${done.id}/report`, { token: sales });
     const reasons = rep.text.trim().split('\n').slice(1).map((l) => l.split(';').slice(0, 2).join(';'));
@@ -171,12 +148,12 @@ describe('persons import and export', () => {
   });
 
   test('the type and the mapping of a persons job are checked', async () => {
-    expectProblem(await upload(server, sales, 'x.csv', CSV1251, 'deal'), 422, ['type']);
-    expectProblem(await upload(server, await tokenFor(server, 'risk'), 'x.csv', CSV1251), 403);
-    const up = await upload(server, sales, 'x.csv', CSV1251);
+    expectProblem(await uploadImport(server, sales, 'x.csv', CSV1251, 'deal'), 422, ['type']);
+    expectProblem(await uploadImport(server, await tokenFor(server, 'risk'), 'x.csv', CSV1251, 'person'), 403);
+    const up = await uploadImport(server, sales, 'x.csv', CSV1251, 'person');
     expectProblem(await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token: sales, json: { mapping: { inn: 1 } } }), 422, ['mapping']);
     // A mapping without ИНН: the row with the bad ИНН is good then.
-    const done = await runImport(server, sales, 'x.csv', CSV1251, 'create', { name: 0, phones: 3 });
+    const done = await runImport(server, sales, 'x.csv', CSV1251, 'create', { type: 'person', mapping: { name: 0, phones: 3 } });
     assert.equal(done.summary, 'imported 5, updated 0, skipped 0, rejected 0');
   });
 
@@ -209,7 +186,7 @@ describe('persons import and export', () => {
 
   test('file reader errors come in the user\'s language: Russian by default, English when chosen', async () => {
     const junk = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 0, 0, 7, 8]);
-    const r1 = await upload(server, sales, 'junk.png', junk);
+    const r1 = await uploadImport(server, sales, 'junk.png', junk, 'person');
     expectProblem(r1, 422, ['file']);
     assert.equal(r1.body.errors[0].reason, 'Это не таблица: в файле двоичные данные, а не текст CSV или XLSX');
     const r2 = await call(server, 'POST', '/api/v1/imports?type=person&file_name=junk.png', {
@@ -220,20 +197,20 @@ describe('persons import and export', () => {
     // An error inside the file: the preview names the row, and the job stops there after saving
     // the rows before it.
     const broken = utf8(['ФИО;Телефон', 'Зайцев Илья;+7 900 111-22-33', 'Волков Ян;"+7 900 111-22-34', 'Лисин Олег;+7 900 111-22-35']);
-    const up = await upload(server, sales, 'broken.csv', broken);
+    const up = await uploadImport(server, sales, 'broken.csv', broken, 'person');
     expectStatus(up, 201);
     const pv = await call(server, 'GET', `/api/v1/imports/${up.body.id}/preview`, { token: sales });
     assert.equal(pv.body.error, 'Строка 3: кавычка в ячейке не закрыта до конца файла (лишняя кавычка?)');
     assert.equal(pv.body.rows.length, 1);
     expectStatus(await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token: sales, json: {} }), 202);
-    const done = await waitDone(server, sales, up.body.id);
+    const done = await waitImport(server, sales, up.body.id);
     assert.equal(done.status, 'failed');
     assert.equal(done.summary, 'imported 1, updated 0, skipped 0, rejected 0');
     assert.equal(done.error, 'Строка 3: кавычка в ячейке не закрыта до конца файла (лишняя кавычка?)');
     // «Имя;Город / Анна;Тула» in Windows-1251, then 0x98, the one byte Windows-1251 leaves undefined.
     const bad1251 = Buffer.from([0xc8, 0xec, 0xff, 0x3b, 0xc3, 0xee, 0xf0, 0xee, 0xe4, 0x0a, 0xc0, 0xed, 0xed, 0xe0, 0x3b,
       0xd2, 0xf3, 0xeb, 0xe0, 0x0a, 0x98, 0x0a]);
-    const r3 = await upload(server, sales, 'bad1251.csv', bad1251);
+    const r3 = await uploadImport(server, sales, 'bad1251.csv', bad1251, 'person');
     expectProblem(r3, 422, ['file']);
     assert.match(r3.body.errors[0].reason, /^Байт 0x98 \(позиция 20 от начала файла\) не является символом в кодировке windows-1251/);
   });

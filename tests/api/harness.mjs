@@ -303,3 +303,32 @@ export function validOgrn(n) {
   const body = `10277${String(n).padStart(7, '0').slice(-7)}`;
   return body + String(Number(BigInt(body) % 11n) % 10);
 }
+
+// Imports over the API. uploadImport: POST /api/v1/imports of a file (type "company" unless
+// given). waitImport: polls the job until it is done or failed (returns the job). runImport:
+// upload, start with on_duplicate (and a column mapping when given), wait.
+export async function uploadImport(server, token, name, bytes, type = null) {
+  const kind = type ? `type=${encodeURIComponent(type)}&` : '';
+  return call(server, 'POST', `/api/v1/imports?${kind}file_name=${encodeURIComponent(name)}`, {
+    token, body: bytes, headers: { 'content-type': 'application/octet-stream' },
+  });
+}
+
+export async function waitImport(server, token, id, timeoutMs = 60000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await call(server, 'GET', `/api/v1/imports/${id}`, { token });
+    expectStatus(res, 200);
+    if (res.body.status === 'done' || res.body.status === 'failed') return res.body;
+    if (Date.now() > until) throw new Error(`import ${id} still ${res.body.status}: ${res.text}`);
+    await sleep(100);
+  }
+}
+
+export async function runImport(server, token, name, bytes, onDuplicate, { type = null, mapping = null } = {}) {
+  const up = await uploadImport(server, token, name, bytes, type);
+  expectStatus(up, 201);
+  const json = mapping ? { on_duplicate: onDuplicate, mapping } : { on_duplicate: onDuplicate };
+  expectStatus(await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token, json }), 202);
+  return waitImport(server, token, up.body.id);
+}
