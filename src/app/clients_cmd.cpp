@@ -31,7 +31,7 @@ int with_db(Config& c, F&& fn) {
       std::filesystem::path p(c.db.substr(7));
       if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
     }
-    auto db = store::open_database(c.db, store::DbOptions{.pool_size = 2});
+    auto db = store::open_database(c.db, store::DbOptions{.pool_size = 2, .sqlite_synchronous_full = c.sqlite_synchronous != "normal"});
     upgrade(*db, /*log=*/false);
     return fn(*db);
   } catch (const store::DbError& e) {

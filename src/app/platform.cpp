@@ -64,6 +64,7 @@ std::unique_ptr<store::Database> open_db(const Config& c, int pool) {
   }
   store::DbOptions o;
   o.pool_size = pool;
+  o.sqlite_synchronous_full = c.sqlite_synchronous != "normal";
   auto db = store::open_database(c.db, o);
   upgrade(*db);
   return db;
@@ -164,7 +165,10 @@ int cmd_serve(Config c) {
     so.read_timeout = std::chrono::seconds(c.read_timeout);
     // The parser's hard cap; each route has its own limit (1 MiB by default → 413), the import
     // upload 256 MiB.
-    so.max_body = std::max<std::size_t>(static_cast<std::size_t>(c.body_limit), 256u << 20);
+    // The parser's cap is the body limit itself (1 MiB by default), applied while the body is read:
+    // nothing larger is ever held in memory. Larger files arrive in chunks (imports).
+    so.max_body = static_cast<std::size_t>(c.body_limit);
+    so.max_queue = static_cast<std::size_t>(c.max_queue);
     std::unique_ptr<store::Database> db;
     try {
       db = open_db(c, c.workers + 2);
@@ -178,6 +182,8 @@ int cmd_serve(Config c) {
     wo.access_log = !c.no_access_log;
     wo.body_limit = static_cast<std::size_t>(c.body_limit);
     wo.files_dir = c.files_dir;
+    wo.trusted_proxies = c.trusted_proxies;
+    wo.metrics_token = c.metrics_token;
     web::App app(*db, wo);
     app.imports().start();
     int rc = http::run_server(

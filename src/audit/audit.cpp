@@ -1,7 +1,7 @@
 #include "audit/audit.hpp"
 
 #include "auth/policy.hpp"
-#include "http/http.hpp"
+#include "core/error.hpp"
 #include "i18n/i18n.hpp"
 #include "store/database.hpp"
 
@@ -56,12 +56,12 @@ static bool iso_date_like(const std::string& s) {
 
 Page list(store::Database& db, const auth::Principal& p, const Filter& f) {
   auth::require_scope(p, auth::Action::read, "audit", auth::Scope::all);
-  std::vector<http::FieldError> errs;
+  std::vector<core::FieldError> errs;
   if (!f.from.empty() && !iso_date_like(f.from))
     errs.push_back({"from", i18n::t(p.lang, "err.date"), "format"});
   if (!f.to.empty() && !iso_date_like(f.to)) errs.push_back({"to", i18n::t(p.lang, "err.date"), "format"});
   if (f.limit < 1 || f.limit > 500) errs.push_back({"limit", i18n::t(p.lang, "err.limit"), "range"});
-  if (!errs.empty()) throw http::ApiError{422, i18n::t(p.lang, "err.validation"), "", errs};
+  if (!errs.empty()) throw core::DomainError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", errs};
 
   std::string sql = "SELECT id, at, user_id, login, action, object_type, object_id, changes, ip FROM audit_log WHERE 1=1";
   store::Params params;

@@ -53,7 +53,7 @@ struct Page {
   std::optional<std::int64_t> next;  // pass as Filter::after for the next page
 };
 
-// The entries matching the filter, newest first. Throws http::ApiError 403 unless the principal
+// The entries matching the filter, newest first. Throws core::DomainError 403 unless the principal
 // may read the audit log (security officer, admin), 422 for a malformed filter.
 Page list(store::Database& db, const auth::Principal& p, const Filter& f);
 

@@ -38,7 +38,7 @@ void register_audit_pages(App& app) {
                          d.emplace("next_query", qs + "after=" + std::to_string(*pg.next));
                        }
                      } catch (const http::ApiError& e) {
-                       if (e.status != 422) throw;
+                       if (e.kind != core::ErrorKind::invalid) throw;
                        d.emplace("err", field_errors(e));
                      }
                      return page(req, 200, "audit", d, "audit.title");

@@ -36,7 +36,7 @@ void register_auth_api(App& app) {
           body.finish();
           auto p = app.auth().authenticate(*login, *password, req.remote_ip, lang);
           if (!p) {
-            ApiError e{401, i18n::t(lang, "err.unauthorized"), i18n::t(lang, "login.wrong")};
+            ApiError e{core::ErrorKind::unauthorized, i18n::t(lang, "err.unauthorized"), i18n::t(lang, "login.wrong")};
             e.headers.emplace_back("WWW-Authenticate", "Bearer");
             throw e;
           }

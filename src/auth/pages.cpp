@@ -8,10 +8,7 @@
 namespace sdelka::web {
 
 namespace {
-std::string safe_next(const std::string& next) {
-  if (next.empty() || next[0] != '/' || next.rfind("//", 0) == 0 || next.find('\\') != std::string::npos) return "/";
-  return next;
-}
+std::string safe_next(const std::string& next) { return http::safe_local_path(next).value_or("/"); }
 
 http::Response login_form(App& app, http::Request& req, int status, const std::string& login, const std::string& error,
                           const std::string& next) {
@@ -47,7 +44,7 @@ void register_auth_pages(App& app) {
           try {
             p = app.auth().authenticate(f["login"], f["password"], req.remote_ip, lang);
           } catch (const ApiError& e) {
-            auto resp = login_form(app, req, e.status, f["login"], e.title + ". " + e.detail, next);
+            auto resp = login_form(app, req, http::status_of(e.kind), f["login"], e.title + ". " + e.detail, next);
             for (auto& [k, v] : e.headers) resp.set(k, v);
             return resp;
           }

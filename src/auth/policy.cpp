@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "http/http.hpp"
+#include "core/error.hpp"
 #include "i18n/i18n.hpp"
 #include "store/database.hpp"
 
@@ -92,13 +92,13 @@ bool allowed(store::Tx& tx, const Principal& p, Action a, const Subject& s) {
 
 void require(store::Tx& tx, const Principal& p, Action a, const Subject& s) {
   if (!allowed(tx, p, a, s))
-    throw http::ApiError{403, i18n::t(p.lang, "err.forbidden.title"), i18n::t(p.lang, "err.forbidden.detail")};
+    throw core::DomainError{core::ErrorKind::forbidden, i18n::t(p.lang, "err.forbidden.title"), i18n::t(p.lang, "err.forbidden.detail")};
 }
 
 Scope require_scope(const Principal& p, Action a, std::string_view type, Scope min) {
   Scope sc = scope_for(p, a, type);
   if (sc < min)
-    throw http::ApiError{403, i18n::t(p.lang, "err.forbidden.title"), i18n::t(p.lang, "err.forbidden.detail")};
+    throw core::DomainError{core::ErrorKind::forbidden, i18n::t(p.lang, "err.forbidden.title"), i18n::t(p.lang, "err.forbidden.detail")};
   return sc;
 }
 

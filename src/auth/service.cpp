@@ -1,10 +1,13 @@
 #include "auth/service.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <stdexcept>
+#include <utility>
 
 #include "audit/audit.hpp"
 #include "auth/crypto.hpp"
-#include "http/http.hpp"
+#include "core/error.hpp"
 #include "i18n/i18n.hpp"
 #include "store/database.hpp"
 
@@ -30,40 +33,51 @@ std::optional<Principal> AuthService::load_principal(store::Tx& tx, std::int64_t
   return p;
 }
 
-bool AuthService::limited(const std::string& key, int max, std::chrono::seconds& retry) {
-  std::lock_guard g(mu_);
-  auto it = failures_.find(key);
-  if (it == failures_.end()) return false;
-  auto now = std::chrono::steady_clock::now();
-  auto& v = it->second;
-  v.erase(std::remove_if(v.begin(), v.end(), [&](auto t) { return now - t > opts_.failure_window; }), v.end());
-  if (static_cast<int>(v.size()) < max) return false;
-  retry = std::chrono::duration_cast<std::chrono::seconds>(opts_.failure_window - (now - v.front())) +
-          std::chrono::seconds(1);
-  return true;
+namespace {
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+void AuthService::reserve_attempt(const std::string& login_key, const std::string& ip_key, const std::string& lang) {
+  const std::int64_t now = unix_now(), window = opts_.failure_window.count(), cutoff = now - window;
+  std::int64_t retry = 0;
+  try {
+    db_.write([&](store::Tx& tx) {
+      tx.exec("DELETE FROM login_attempts WHERE window_start < ?", {cutoff});
+      for (const auto& [key, max] : {std::pair{login_key, opts_.max_failures_per_login},
+                                     std::pair{ip_key, opts_.max_failures_per_ip}}) {
+        auto r = tx.one(
+            "INSERT INTO login_attempts (key, window_start, attempts) VALUES (?, ?, 1) ON CONFLICT (key) DO UPDATE SET "
+            "attempts = CASE WHEN login_attempts.window_start < ? THEN 1 ELSE login_attempts.attempts + 1 END, "
+            "window_start = CASE WHEN login_attempts.window_start < ? THEN excluded.window_start "
+            "ELSE login_attempts.window_start END RETURNING attempts, window_start",
+            {key, now, cutoff, cutoff});
+        if (r->i64(0) > max) {
+          retry = std::max<std::int64_t>(1, r->i64(1) + window - now + 1);
+          throw std::range_error("limited");  // rolls the counts back
+        }
+      }
+    });
+  } catch (const std::range_error&) {
+    core::DomainError e{core::ErrorKind::rate_limited, i18n::t(lang, "err.rate_limited"), i18n::t(lang, "err.rate_limited.detail")};
+    e.headers.emplace_back("Retry-After", std::to_string(retry));
+    throw e;
+  }
 }
 
-void AuthService::note_failure(const std::string& key) {
-  std::lock_guard g(mu_);
-  if (failures_.size() > 100000) failures_.clear();  // bounded memory under a spray of logins
-  failures_[key].push_back(std::chrono::steady_clock::now());
-}
-
-void AuthService::clear_failures(const std::string& key) {
-  std::lock_guard g(mu_);
-  failures_.erase(key);
+void AuthService::release_attempt(const std::string& login_key, const std::string& ip_key) {
+  db_.write([&](store::Tx& tx) {
+    tx.exec("DELETE FROM login_attempts WHERE key = ?", {login_key});
+    tx.exec("UPDATE login_attempts SET attempts = attempts - 1 WHERE key = ? AND attempts > 0", {ip_key});
+  });
 }
 
 std::optional<Principal> AuthService::authenticate(const std::string& login, const std::string& password,
                                                    const std::string& ip, const std::string& lang) {
-  std::chrono::seconds retry{0};
-  const std::string login_key = "login:" + login;
+  const std::string login_key = "login:" + login.substr(0, 200);
   const std::string ip_key = "ip:" + ip;
-  if (limited(login_key, opts_.max_failures_per_login, retry) || limited(ip_key, opts_.max_failures_per_ip, retry)) {
-    http::ApiError e{429, i18n::t(lang, "err.rate_limited"), i18n::t(lang, "err.rate_limited.detail")};
-    e.headers.emplace_back("Retry-After", std::to_string(retry.count()));
-    throw e;
-  }
+  reserve_attempt(login_key, ip_key, lang);
   std::optional<std::int64_t> user_id;
   std::string hash;
   bool disabled = false;
@@ -92,12 +106,8 @@ std::optional<Principal> AuthService::authenticate(const std::string& login, con
                     {{"login", anon.login}, {"ip", ip}});
     }
   });
-  if (!p) {
-    note_failure(login_key);
-    note_failure(ip_key);
-    return std::nullopt;
-  }
-  clear_failures(login_key);
+  if (!p) return std::nullopt;  // the attempt stays counted
+  release_attempt(login_key, ip_key);
   return p;
 }
 

@@ -32,7 +32,7 @@ class AuthService {
   AuthService(store::Database& db, AuthOptions opts = {});
 
   // Checks login and password. Returns the principal, or nullopt for a wrong login/password or
-  // a disabled user (the same answer, same effort). Throws http::ApiError 429 with Retry-After
+  // a disabled user (the same answer, same effort). Throws core::DomainError 429 with Retry-After
   // when the login or the address has failed too often recently. Audits failures and successes.
   std::optional<Principal> authenticate(const std::string& login, const std::string& password, const std::string& ip,
                                         const std::string& lang);
@@ -56,14 +56,16 @@ class AuthService {
   static std::optional<Principal> load_principal(store::Tx& tx, std::int64_t user_id);
 
  private:
-  bool limited(const std::string& key, int max, std::chrono::seconds& retry);
-  void note_failure(const std::string& key);
-  void clear_failures(const std::string& key);
+  // Counts one attempt for the login and for the address before the password is hashed, in the
+  // database (so that parallel guesses and several server processes share one count); throws 429
+  // with Retry-After, counting nothing, when either is over its limit.
+  void reserve_attempt(const std::string& login_key, const std::string& ip_key, const std::string& lang);
+  // After a successful login: the login's count ends, the address's success is not held against it.
+  void release_attempt(const std::string& login_key, const std::string& ip_key);
 
   store::Database& db_;
   AuthOptions opts_;
-  std::mutex mu_;
-  std::unordered_map<std::string, std::vector<std::chrono::steady_clock::time_point>> failures_;
+
 };
 
 }  // namespace sdelka::auth

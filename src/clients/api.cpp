@@ -165,7 +165,7 @@ clients::repo::ListQuery list_query(const Request& req) {
   if (!q.segment.empty() && !clients::one_of(clients::kSegments, q.segment))
     errs.push_back({"segment", i18n::t(lang, "err.one_of") + ": prospect, client, regular, vip, lost", "enum"});
   if (q.q.size() > 200) errs.push_back({"q", i18n::t(lang, "err.too_long"), "too_long"});
-  if (!errs.empty()) throw ApiError{422, i18n::t(lang, "err.validation"), "", errs};
+  if (!errs.empty()) throw ApiError{core::ErrorKind::invalid, i18n::t(lang, "err.validation"), "", errs};
   return q;
 }
 

@@ -1,8 +1,16 @@
 #include "clients/jobs.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
@@ -10,7 +18,7 @@
 #include "auth/policy.hpp"
 #include "auth/service.hpp"
 #include "core/tabular.hpp"
-#include "http/http.hpp"
+#include "core/error.hpp"
 #include "i18n/i18n.hpp"
 #include "store/database.hpp"
 
@@ -21,7 +29,18 @@ using nlohmann::json;
 namespace {
 const char* kCols =
     "id, user_id, file_name, file_path, on_duplicate, mapping, status, rows, imported, updated, skipped, rejected, "
-    "progress, error, created_at, kind";
+    "progress, error, created_at, kind, upload_size, file_path";
+
+// How long a claimed job stays its worker's without a sign of life (each batch renews it). A job
+// of a process that died is taken over by another after this long.
+constexpr std::int64_t kLeaseSeconds = 120;
+// Days the report of rejected rows stays downloadable after its job ended.
+constexpr std::int64_t kReportDays = 30;
+
+// The job's lease was taken over by another process (this one was presumed dead): stop quietly.
+struct LeaseLost : std::runtime_error {
+  LeaseLost() : std::runtime_error("import job lease lost") {}
+};
 
 // import_jobs.kind holds the table's name ("companies", the default of the column, or "persons").
 std::string kind_of(ClientType t) { return t == ClientType::person ? "persons" : "companies"; }
@@ -33,7 +52,8 @@ json job_json(const store::Row& r) {
   return {{"id", r.i64(0)},          {"user_id", r.i64(1)},     {"file_name", r.str(2)},  {"on_duplicate", r.str(4)},
           {"status", r.str(6)},      {"rows", c.rows},          {"imported", c.imported}, {"updated", c.updated},
           {"skipped", c.skipped},    {"rejected", c.rejected},  {"progress", r.i64(12)},  {"error", r.str(13)},
-          {"created_at", r.str(14)}, {"summary", c.summary()},  {"type", std::string(type_code(type_of(r.str(15))))}};
+          {"created_at", r.str(14)}, {"summary", c.summary()},  {"type", std::string(type_code(type_of(r.str(15))))},
+          {"size", r.i64(16)},       {"received", r.str(6) == "uploading" && fs::exists(r.str(17)) ? static_cast<std::int64_t>(fs::file_size(r.str(17))) : r.i64(16)}};
 }
 
 std::string report_file(const std::string& dir, std::int64_t id, int part) {
@@ -48,8 +68,22 @@ ImportJobs::~ImportJobs() { stop(); }
 
 void ImportJobs::start() {
   fs::create_directories(dir_);
-  db_.write([](store::Tx& tx) {
-    tx.exec("UPDATE import_jobs SET status = 'queued', updated_at = ? WHERE status = 'running'", {store::now_iso()});
+  char host[256] = {0};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = 0;
+  lease_owner_ = std::string(host) + ":" + std::to_string(::getpid()) + ":" + std::to_string(std::random_device{}());
+  // A job whose worker was a process of this machine that no longer runs (killed, crashed) is
+  // queued again at once; one of another machine's is taken over when its lease runs out.
+  db_.write([&](store::Tx& tx) {
+    for (auto& r : tx.query("SELECT id, lease_owner FROM import_jobs WHERE status = 'running'")) {
+      const std::string owner = r.str(1);
+      const auto c1 = owner.find(':'), c2 = owner.find(':', c1 == std::string::npos ? 0 : c1 + 1);
+      if (c1 == std::string::npos || c2 == std::string::npos || owner.substr(0, c1) != host) continue;
+      const pid_t pid = static_cast<pid_t>(std::atoll(owner.substr(c1 + 1, c2 - c1 - 1).c_str()));
+      if (pid <= 0 || (::kill(pid, 0) == -1 && errno == ESRCH))
+        tx.exec("UPDATE import_jobs SET status = 'queued', lease_owner = '', lease_until = '', updated_at = ? WHERE id = ? "
+                "AND lease_owner = ?",
+                {store::now_iso(), r.i64(0), owner});
+    }
   });
   started_ = true;
   worker_ = std::thread([this] { loop(); });
@@ -61,13 +95,53 @@ void ImportJobs::stop() {
   if (worker_.joinable()) worker_.join();
 }
 
+void ImportJobs::sweep() {
+  // Uploaded files are kept only while a job needs them: the source goes when the job ends (and
+  // here, for jobs that ended in a process that died); an upload never started expires after a
+  // day; the reports of rejected rows go after kReportDays. Every process may sweep: deleting a
+  // file twice is harmless.
+  std::vector<std::pair<std::int64_t, std::string>> ended, stale;
+  db_.write([&](store::Tx& tx) {
+    const auto day_ago = store::iso_after(-24 * 3600);
+    for (auto& r : tx.query("SELECT j.id, u.lang FROM import_jobs j JOIN users u ON u.id = j.user_id WHERE j.status IN "
+                            "('uploaded', 'uploading') AND j.updated_at < ?",
+                            {day_ago})) {
+      tx.exec("UPDATE import_jobs SET status = 'failed', error = ?, updated_at = ? WHERE id = ? AND status IN "
+              "('uploaded', 'uploading')",
+              {i18n::t(r.str(1).empty() ? "ru" : r.str(1), "import.expired"), store::now_iso(), r.i64(0)});
+    }
+    for (auto& r : tx.query("SELECT id, updated_at FROM import_jobs WHERE status IN ('done', 'failed')"))
+      (r.str(1) < store::iso_after(-kReportDays * 24 * 3600) ? stale : ended).emplace_back(r.i64(0), r.str(1));
+  });
+  std::error_code ec;
+  for (auto& [id, _] : ended) fs::remove(dir_ + "/import-" + std::to_string(id) + ".src", ec);
+  for (auto& [id, _] : stale) {
+    fs::remove(dir_ + "/import-" + std::to_string(id) + ".src", ec);
+    for (int part = 1; fs::remove(report_file(dir_, id, part), ec); ++part) {
+    }
+  }
+}
+
 void ImportJobs::loop() {
+  auto last_sweep = std::chrono::steady_clock::time_point{};
   while (!stop_.load()) {
+    if (std::chrono::steady_clock::now() - last_sweep > std::chrono::minutes(10)) {
+      last_sweep = std::chrono::steady_clock::now();
+      try {
+        sweep();
+      } catch (const std::exception& e) {
+        spdlog::error(json{{"event", "import_sweep_error"}, {"error", e.what()}}.dump());
+      }
+    }
     bool worked = false;
+    // Nothing escapes the loop: an error here would end the process, and on restart the job
+    // would be taken again and end it again.
     try {
       worked = run_one();
     } catch (const std::exception& e) {
       spdlog::error(json{{"event", "import_job_error"}, {"error", e.what()}}.dump());
+    } catch (...) {
+      spdlog::error(json{{"event", "import_job_error"}, {"error", "unknown exception"}}.dump());
     }
     if (worked) continue;
     std::unique_lock lk(mu_);
@@ -76,10 +150,17 @@ void ImportJobs::loop() {
 }
 
 bool ImportJobs::run_one() {
+  // Claim: the oldest queued job, or a running one whose lease ran out (its process died). On
+  // PostgreSQL the row is locked and skipped by the others; SQLite has one writer at a time.
   std::optional<store::Row> job;
   db_.write([&](store::Tx& tx) {
-    job = tx.one(std::string("SELECT ") + kCols + " FROM import_jobs WHERE status = 'queued' ORDER BY id LIMIT 1");
-    if (job) tx.exec("UPDATE import_jobs SET status = 'running', updated_at = ? WHERE id = ?", {store::now_iso(), job->i64(0)});
+    std::string pick =
+        "SELECT id FROM import_jobs WHERE status = 'queued' OR (status = 'running' AND lease_until < ?) ORDER BY id LIMIT 1";
+    if (db_.backend() == store::Backend::postgres) pick += " FOR UPDATE SKIP LOCKED";
+    const auto now = store::now_iso();
+    job = tx.one("UPDATE import_jobs SET status = 'running', lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = (" +
+                     pick + ") RETURNING " + kCols,
+                 {lease_owner_, store::iso_after(kLeaseSeconds), now, now});
   });
   if (!job) return false;
   const std::int64_t id = job->i64(0);
@@ -87,7 +168,9 @@ bool ImportJobs::run_one() {
   db_.read([&](store::Tx& tx) { p = auth::AuthService::load_principal(tx, job->i64(1)); });
   auto fail = [&](const std::string& msg) {
     db_.write([&](store::Tx& tx) {
-      tx.exec("UPDATE import_jobs SET status = 'failed', error = ?, updated_at = ? WHERE id = ?", {msg, store::now_iso(), id});
+      tx.exec("UPDATE import_jobs SET status = 'failed', error = ?, lease_owner = '', updated_at = ? WHERE id = ? AND "
+              "lease_owner = ?",
+              {msg, store::now_iso(), id, lease_owner_});
     });
   };
   if (!p) {  // said in the language that user chose (Russian when the account is gone)
@@ -109,59 +192,118 @@ bool ImportJobs::run_one() {
   int part = 1;
   while (fs::exists(report_file(dir_, id, part))) ++part;
   o.report_path = report_file(dir_, id, part);
-  o.in_batch_tx = [id](store::Tx& tx, const ImportCounts& c, double progress) {
-    tx.exec("UPDATE import_jobs SET rows = ?, imported = ?, updated = ?, skipped = ?, rejected = ?, progress = ?, "
-            "updated_at = ? WHERE id = ?",
-            {c.rows, c.imported, c.updated, c.skipped, c.rejected, static_cast<std::int64_t>(progress * 100),
-             store::now_iso(), id});
+  // Each batch's transaction records the progress and renews the lease; a lease another process
+  // has taken over rolls the batch back and stops this worker's run of the job.
+  o.in_batch_tx = [this, id](store::Tx& tx, const ImportCounts& c, double progress) {
+    const auto n = tx.exec("UPDATE import_jobs SET rows = ?, imported = ?, updated = ?, skipped = ?, rejected = ?, progress = ?, "
+                           "lease_until = ?, updated_at = ? WHERE id = ? AND lease_owner = ?",
+                           {c.rows, c.imported, c.updated, c.skipped, c.rejected, static_cast<std::int64_t>(progress * 100),
+                            store::iso_after(kLeaseSeconds), store::now_iso(), id, lease_owner_});
+    if (n == 0) throw LeaseLost();
   };
   o.on_progress = [this](const ImportCounts&, double) { return !stop_.load(); };
   ImportResult res;
   try {
     res = import_clients(type_of(job->str(15)), svc_, db_, *p, job->str(3), o);
+  } catch (const LeaseLost&) {
+    spdlog::warn(json{{"event", "import_lease_lost"}, {"job", id}}.dump());
+    return true;
   } catch (const std::exception& e) {
-    // A job must not stay "running" forever: record why it stopped.
+    // A job must not stay "running" forever: record why it stopped (a domain error, such as the
+    // starter having lost the right to create records, reads in the starter's language).
     fail(e.what());
+    return true;
+  } catch (...) {
+    fail(i18n::t(p->lang, "err.internal"));
     return true;
   }
   if (res.stopped) {
     db_.write([&](store::Tx& tx) {
-      tx.exec("UPDATE import_jobs SET status = 'queued', updated_at = ? WHERE id = ?", {store::now_iso(), id});
+      tx.exec("UPDATE import_jobs SET status = 'queued', lease_owner = '', lease_until = '', updated_at = ? WHERE id = ? AND "
+              "lease_owner = ?",
+              {store::now_iso(), id, lease_owner_});
     });
     return false;
   }
   db_.write([&](store::Tx& tx) {
     tx.exec("UPDATE import_jobs SET status = ?, error = ?, progress = 100, rows = ?, imported = ?, updated = ?, skipped = ?, "
-            "rejected = ?, updated_at = ? WHERE id = ?",
+            "rejected = ?, lease_owner = '', updated_at = ? WHERE id = ? AND lease_owner = ?",
             {std::string(res.error.empty() ? "done" : "failed"), res.error, res.counts.rows, res.counts.imported,
-             res.counts.updated, res.counts.skipped, res.counts.rejected, store::now_iso(), id});
+             res.counts.updated, res.counts.skipped, res.counts.rejected, store::now_iso(), id, lease_owner_});
   });
+  std::error_code ec;
+  fs::remove(job->str(3), ec);  // the uploaded file has served its purpose
   return true;
 }
 
 json ImportJobs::upload(const auth::Principal& p, ClientType type, const std::string& file_name,
-                        const std::string& bytes) {
+                        const std::string& bytes, std::optional<std::int64_t> size) {
   auth::require_scope(p, auth::Action::create, std::string(type_code(type)), auth::Scope::own);
-  if (bytes.empty())
-    throw http::ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"file", i18n::t(p.lang, "import.empty"), "empty"}}};
+  const auto invalid = [&](const std::string& field, const std::string& key, const char* code) {
+    return core::DomainError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{field, i18n::t(p.lang, key), code}}};
+  };
+  const std::int64_t total = size.value_or(static_cast<std::int64_t>(bytes.size()));
+  if (total <= 0 || bytes.empty()) throw invalid("file", "import.empty", "empty");
+  if (total > kMaxUpload)
+    throw core::DomainError{core::ErrorKind::too_large, i18n::t(p.lang, "err.too_large"),
+                            i18n::t(p.lang, "err.too_large.detail") + " " + std::to_string(kMaxUpload)};
+  if (static_cast<std::int64_t>(bytes.size()) > total) throw invalid("size", "import.size_mismatch", "range");
+  const bool whole = static_cast<std::int64_t>(bytes.size()) == total;
   fs::create_directories(dir_);
-  json out;
   std::int64_t id = 0;
   db_.write([&](store::Tx& tx) {
     auto now = store::now_iso();
-    auto r = tx.one("INSERT INTO import_jobs (user_id, kind, file_name, file_path, created_at, updated_at) VALUES (?, ?, ?, "
-                    "'', ?, ?) RETURNING id",
-                    {p.user_id, kind_of(type), file_name.substr(0, 200), now, now});
+    auto r = tx.one("INSERT INTO import_jobs (user_id, kind, file_name, file_path, status, upload_size, created_at, updated_at) "
+                    "VALUES (?, ?, ?, '', ?, ?, ?, ?) RETURNING id",
+                    {p.user_id, kind_of(type), file_name.substr(0, 200), std::string(whole ? "uploaded" : "uploading"), total,
+                     now, now});
     id = r->i64(0);
     const std::string path = dir_ + "/import-" + std::to_string(id) + ".src";
-    std::ofstream f(path, std::ios::binary);
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
     f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (!f) throw std::runtime_error("cannot store the upload in " + path);
     f.close();
     tx.exec("UPDATE import_jobs SET file_path = ? WHERE id = ?", {path, id});
     audit::record(tx, &p, "upload", "import_job", std::to_string(id),
-                  {{"file", file_name}, {"bytes", bytes.size()}, {"type", type_code(type)}});
+                  {{"file", file_name}, {"bytes", total}, {"type", type_code(type)}});
   });
+  return whole ? finish_upload(p, id) : get(p, id);
+}
+
+json ImportJobs::append(const auth::Principal& p, std::int64_t id, std::int64_t offset, const std::string& bytes) {
+  get(p, id);  // 404 unless p's
+  const auto len = static_cast<std::int64_t>(bytes.size());
+  bool complete = false;
+  db_.write([&](store::Tx& tx) {
+    // The UPDATE locks the job's row (PostgreSQL) or the database (SQLite): chunks of one job are
+    // appended one at a time, also when they reach different processes.
+    tx.exec("UPDATE import_jobs SET updated_at = ? WHERE id = ?", {store::now_iso(), id});
+    auto r = tx.one("SELECT status, upload_size, file_path FROM import_jobs WHERE id = ?", {id});
+    const std::int64_t size = r->i64(1);
+    const std::string path = r->str(2);
+    const std::int64_t have = r->str(0) == "uploading" && fs::exists(path) ? static_cast<std::int64_t>(fs::file_size(path)) : size;
+    if (offset >= 0 && len > 0 && offset + len <= have) return;  // a chunk already received: a retry
+    if (r->str(0) != "uploading")
+      throw core::DomainError{core::ErrorKind::conflict, i18n::t(p.lang, "err.conflict"), i18n::t(p.lang, "import.not_uploading")};
+    if (offset != have)
+      throw core::DomainError{core::ErrorKind::conflict, i18n::t(p.lang, "err.conflict"),
+                              i18n::t(p.lang, "import.offset_expected") + " " + std::to_string(have)};
+    if (len == 0 || have + len > size)
+      throw core::DomainError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "",
+                              {{"offset", i18n::t(p.lang, "import.size_mismatch"), "range"}}};
+    std::ofstream f(path, std::ios::binary | std::ios::app);
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    f.close();
+    if (!f) throw std::runtime_error("cannot append to the upload " + path);
+    if (have + len == size) {
+      tx.exec("UPDATE import_jobs SET status = 'uploaded' WHERE id = ?", {id});
+      complete = true;
+    }
+  });
+  return complete ? finish_upload(p, id) : get(p, id);
+}
+
+json ImportJobs::finish_upload(const auth::Principal& p, std::int64_t id) {
   tabular::ReadError err;
   auto reader = tabular::open_rows(dir_ + "/import-" + std::to_string(id) + ".src", err);
   if (!reader) {
@@ -169,7 +311,7 @@ json ImportJobs::upload(const auth::Principal& p, ClientType type, const std::st
     db_.write([&](store::Tx& tx) {
       tx.exec("UPDATE import_jobs SET status = 'failed', error = ? WHERE id = ?", {why, id});
     });
-    throw http::ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"file", why, "format"}}};
+    throw core::DomainError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{"file", why, "format"}}};
   }
   return get(p, id);
 }
@@ -179,7 +321,7 @@ json ImportJobs::get(const auth::Principal& p, std::int64_t id) {
   db_.read([&](store::Tx& tx) {
     auto r = tx.one(std::string("SELECT ") + kCols + " FROM import_jobs WHERE id = ?", {id});
     if (!r || (r->i64(1) != p.user_id && !p.has(auth::Role::admin)))
-      throw http::ApiError{404, i18n::t(p.lang, "err.not_found"), i18n::t(p.lang, "err.not_found.detail")};
+      throw core::DomainError{core::ErrorKind::not_found, i18n::t(p.lang, "err.not_found"), i18n::t(p.lang, "err.not_found.detail")};
     out = job_json(*r);
   });
   return out;
@@ -199,13 +341,13 @@ json ImportJobs::queue(const auth::Principal& p, std::int64_t id, const std::str
                        const std::map<std::string, std::size_t>& mapping) {
   auto job = get(p, id);
   if (on_duplicate != "skip" && on_duplicate != "update" && on_duplicate != "create")
-    throw http::ApiError{422, i18n::t(p.lang, "err.validation"), "",
+    throw core::DomainError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "",
                          {{"on_duplicate", i18n::t(p.lang, "err.one_of") + ": skip, update, create", "enum"}}};
   const auto type = *client_type(job["type"].get<std::string>());
   if (!mapping.empty() && !names_record(type, mapping))
-    throw http::ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"mapping", import_no_name_column(type, p.lang), "name"}}};
+    throw core::DomainError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{"mapping", import_no_name_column(type, p.lang), "name"}}};
   if (job["status"] != "uploaded")
-    throw http::ApiError{409, i18n::t(p.lang, "err.conflict"), i18n::t(p.lang, "import.already_started")};
+    throw core::DomainError{core::ErrorKind::conflict, i18n::t(p.lang, "err.conflict"), i18n::t(p.lang, "import.already_started")};
   json m = json::object();
   for (auto& [k, v] : mapping) m[k] = v;
   db_.write([&](store::Tx& tx) {

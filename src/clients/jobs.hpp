@@ -2,10 +2,14 @@
 // Background import jobs: an uploaded file is previewed, then imported by a worker thread with
 // progress kept in import_jobs (updated in the same transaction as each batch of rows). A server
 // that stops mid-job resumes it after the last committed batch when it starts again.
-// Thread-safe; one worker imports one job at a time.
+// Several server processes may share one database: a worker claims a job with a lease (FOR UPDATE
+// SKIP LOCKED on PostgreSQL; SQLite's write lock), renews it with every batch, and takes over only
+// jobs whose lease has run out (their process died). files_dir must then be one directory that
+// every process shares. Thread-safe; one worker imports one job at a time.
 #include <atomic>
 #include <condition_variable>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -29,15 +33,23 @@ class ImportJobs {
   ImportJobs(const ImportJobs&) = delete;
   ImportJobs& operator=(const ImportJobs&) = delete;
 
-  // Requeues jobs left running by a stopped server and starts the worker.
+  // Starts the worker (jobs of a process that died are taken over when their lease runs out).
   void start();
   // Stops the worker after the batch it is on (the job stays resumable).
   void stop();
 
   // Stores an uploaded file of companies or persons as a new job (status "uploaded"). 403 when p
   // may not create records of the type; 422 for an empty body or a file that is not a table.
+  // A file larger than one request body comes in chunks: `size` (when given) is the whole file's
+  // size, `bytes` its first chunk; the job is "uploading" until append() has brought the rest.
+  // 413 for a size over kMaxUpload.
   nlohmann::json upload(const auth::Principal& p, ClientType type, const std::string& file_name,
-                        const std::string& bytes);
+                        const std::string& bytes, std::optional<std::int64_t> size = std::nullopt);
+  // Appends the chunk that starts at `offset` to an "uploading" job of p's; the last chunk makes it
+  // "uploaded" (or 422 when the file is not a table). A chunk already received (same offset and
+  // length) is accepted again without change; another offset gives 409 naming the expected one.
+  nlohmann::json append(const auth::Principal& p, std::int64_t id, std::int64_t offset, const std::string& bytes);
+  static constexpr std::int64_t kMaxUpload = 256ll << 20;
   // The job as JSON: {id, type ("company" | "person"), file_name, status, rows, imported, updated,
   // skipped, rejected, progress (0..100), error, on_duplicate, created_at, summary}. 404 unless p
   // owns it or is admin.
@@ -53,6 +65,9 @@ class ImportJobs {
  private:
   void loop();
   bool run_one();
+  void sweep();
+  nlohmann::json finish_upload(const auth::Principal& p, std::int64_t id);
+  std::string lease_owner_;  // this process's name in import_jobs.lease_owner
   store::Database& db_;
   ClientsService& svc_;
   std::string dir_;

@@ -241,7 +241,7 @@ std::string reasons_text(const std::string& lang, const ClientKind& k, const std
 }
 
 void add_duplicate_warning(mstch::map& d, const std::string& lang, const ApiError& e, const ClientKind& k) {
-  if (e.status != 409 || !e.extra || !e.extra->contains("candidates")) return;
+  if (e.kind != core::ErrorKind::conflict || !e.extra || !e.extra->contains("candidates")) return;
   mstch::array cands;
   for (auto& c : (*e.extra)["candidates"]) {
     const std::string reasons = reasons_text(lang, k, c["reasons"].get<std::vector<std::string>>());
@@ -265,7 +265,7 @@ Response company_form_error(Request& req, const ApiError& e, const std::map<std:
   d.emplace("err", field_errors(e));
   add_duplicate_warning(d, lang, e, kCompanies);
   if (!d.count("dup")) d.emplace("form_error", e.title);
-  return page(req, e.status, "company_form", d, title_key);
+  return page(req, http::status_of(e.kind), "company_form", d, title_key);
 }
 
 mstch::map list_data(Request& req, const clients::Page& pg, bool company) {
@@ -428,7 +428,7 @@ void register_clients_pages(App& app) {
             auto q = list_query(req);
             d = list_data(req, svc.list_companies(principal(req), q), true);
           } catch (const ApiError& e) {
-            if (e.status != 422) throw;
+            if (e.kind != core::ErrorKind::invalid) throw;
             d.emplace("err", field_errors(e));
           }
           d.emplace("q", req.query("q").value_or(""));
@@ -465,7 +465,7 @@ void register_clients_pages(App& app) {
             set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.saved"));
             return resp;
           } catch (const ApiError& e) {
-            if (e.status != 422 && e.status != 409) throw;
+            if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::conflict) throw;
             return company_form_error(req, e, f, "/companies", "companies.new");
           }
         },
@@ -522,8 +522,8 @@ void register_clients_pages(App& app) {
             set_flash(resp, "ok", i18n::t(req.ctx->lang, f.count("archive") ? "flash.archived" : "flash.saved"));
             return resp;
           } catch (const ApiError& e) {
-            if (e.status != 422 && e.status != 409 && e.status != 412) throw;
-            if (e.status == 412) {
+            if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::conflict && e.kind != core::ErrorKind::precondition_failed) throw;
+            if (e.kind == core::ErrorKind::precondition_failed) {
               auto resp = Response::redirect(req, "/companies/" + std::to_string(id) + "/edit");
               set_flash(resp, "error", e.title + ". " + e.detail);
               return resp;
@@ -539,7 +539,7 @@ void register_clients_pages(App& app) {
           try {
             d = list_data(req, svc.list_persons(principal(req), list_query(req)), false);
           } catch (const ApiError& e) {
-            if (e.status != 422) throw;
+            if (e.kind != core::ErrorKind::invalid) throw;
             d.emplace("err", field_errors(e));
           }
           d.emplace("q", req.query("q").value_or(""));
@@ -568,7 +568,7 @@ void register_clients_pages(App& app) {
             auto p = svc.create_person(principal(req), in);
             return Response::redirect(req, "/persons/" + std::to_string(p["id"].get<std::int64_t>()));
           } catch (const ApiError& e) {
-            if (e.status != 422 && e.status != 409) throw;
+            if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::conflict) throw;
             // The list page again with the form open and what was typed: errors next to the fields,
             // or the likely duplicates and the «save anyway» box.
             auto d = list_data(req, svc.list_persons(principal(req), list_query(req)), false);
@@ -579,7 +579,7 @@ void register_clients_pages(App& app) {
             d.emplace("q", std::string());
             for (const char* k : {"last_name", "first_name", "middle_name", "birthday", "region", "phone", "email"})
               d.emplace(std::string("v_") + k, f[k]);
-            return page(req, e.status, "persons", d, "persons.title");
+            return page(req, http::status_of(e.kind), "persons", d, "persons.title");
           }
         },
         {.api = false, .summary = "Create a person"});
@@ -633,14 +633,14 @@ void register_clients_pages(App& app) {
             set_flash(resp, "ok", i18n::t(req.ctx->lang, f.count("archive") ? "flash.archived" : "flash.saved"));
             return resp;
           } catch (const ApiError& e) {
-            if (e.status != 422 && e.status != 409 && e.status != 412) throw;
-            if (edit && e.status != 412) {
+            if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::conflict && e.kind != core::ErrorKind::precondition_failed) throw;
+            if (edit && e.kind != core::ErrorKind::precondition_failed) {
               // The card again with the edit form open and what was typed: errors next to the
               // fields, or the likely duplicates and the «save anyway» box.
               mstch::map extra{{"err", field_errors(e)}};
               add_duplicate_warning(extra, req.ctx->lang, e, kPersons);
               if (!extra.count("dup")) extra.emplace("form_error", e.title);
-              return person_card(svc, req, id, e.status, &f, std::move(extra));
+              return person_card(svc, req, id, http::status_of(e.kind), &f, std::move(extra));
             }
             auto resp = Response::redirect(req, back);
             std::string msg = e.title;
@@ -670,7 +670,7 @@ void register_clients_pages(App& app) {
             set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.saved"));
             return resp;
           } catch (const ApiError& e) {
-            if (e.status != 422 && e.status != 404) throw;
+            if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::not_found) throw;
             auto resp = Response::redirect(req, back);
             std::string msg = e.title;
             for (auto& fe : e.fields) msg += ". " + i18n::t(req.ctx->lang, "consent.field." + fe.field) + ": " + fe.message;

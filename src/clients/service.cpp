@@ -7,6 +7,7 @@
 
 #include "audit/audit.hpp"
 #include "auth/policy.hpp"
+#include "auth/records.hpp"
 #include "core/ru/email.hpp"
 #include "core/ru/names.hpp"
 #include "core/ru/phone.hpp"
@@ -22,19 +23,19 @@ using auth::Action;
 using auth::Principal;
 using auth::Scope;
 using auth::Subject;
-using http::ApiError;
-using http::FieldError;
+using ApiError = core::DomainError;
+using core::FieldError;
 using nlohmann::json;
 using store::Tx;
 
 [[noreturn]] void not_found(const Principal& p) {
-  throw ApiError{404, i18n::t(p.lang, "err.not_found"), i18n::t(p.lang, "err.not_found.detail")};
+  throw ApiError{core::ErrorKind::not_found, i18n::t(p.lang, "err.not_found"), i18n::t(p.lang, "err.not_found.detail")};
 }
 [[noreturn]] void stale(const Principal& p) {
-  throw ApiError{412, i18n::t(p.lang, "err.stale"), i18n::t(p.lang, "err.stale.detail")};
+  throw ApiError{core::ErrorKind::precondition_failed, i18n::t(p.lang, "err.stale"), i18n::t(p.lang, "err.stale.detail")};
 }
 void finish(const Principal& p, std::vector<FieldError>& errs) {
-  if (!errs.empty()) throw ApiError{422, i18n::t(p.lang, "err.validation"), "", errs};
+  if (!errs.empty()) throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", errs};
 }
 
 Subject subject(const std::string& type, std::int64_t id, std::optional<std::int64_t> owner,
@@ -96,9 +97,21 @@ void text_field(const std::optional<std::string>& v, std::string& target, std::s
   target = s;
 }
 
+// How many phones, e-mails and company links one record may have (a body of 1 MiB could hold
+// tens of thousands, each checked against the base for duplicates).
+constexpr std::size_t kMaxPhones = 20, kMaxEmails = 20, kMaxCompanyLinks = 50;
+
 void contacts(const std::optional<std::vector<Phone>>& phones, const std::optional<std::vector<Email>>& emails,
               std::vector<Phone>& out_p, std::vector<Email>& out_e, const std::string& lang,
               std::vector<FieldError>& errs) {
+  if (phones && phones->size() > kMaxPhones) {
+    errs.push_back({"phones", i18n::t(lang, "err.too_many") + " " + std::to_string(kMaxPhones), "too_many"});
+    return;
+  }
+  if (emails && emails->size() > kMaxEmails) {
+    errs.push_back({"emails", i18n::t(lang, "err.too_many") + " " + std::to_string(kMaxEmails), "too_many"});
+    return;
+  }
   if (phones) {
     out_p.clear();
     std::set<std::string> seen;
@@ -270,7 +283,9 @@ void ClientsService::apply(const PersonInput& in, Person& c, const std::string& 
   text_field(in.note, c.note, 20000, "note", lang, errs);
   if (in.owner_id) c.owner_id = *in.owner_id;
   if (in.archived) c.archived = *in.archived;
-  if (in.companies) {
+  if (in.companies && in.companies->size() > kMaxCompanyLinks) {
+    errs.push_back({"companies", i18n::t(lang, "err.too_many") + " " + std::to_string(kMaxCompanyLinks), "too_many"});
+  } else if (in.companies) {
     c.companies.clear();
     std::set<std::int64_t> seen;
     for (std::size_t i = 0; i < in.companies->size(); ++i) {
@@ -353,12 +368,58 @@ std::vector<Candidate> ClientsService::company_candidates(const Principal& p, co
 }
 
 static ApiError duplicate_error(const Principal& p, const std::vector<Candidate>& cands) {
-  ApiError e{409, i18n::t(p.lang, "err.duplicate"), i18n::t(p.lang, "err.duplicate.detail")};
+  ApiError e{core::ErrorKind::conflict, i18n::t(p.lang, "err.duplicate"), i18n::t(p.lang, "err.duplicate.detail")};
   e.type = "https://sdelka.local/problems/duplicate";
   json arr = json::array();
   for (const auto& c : cands) arr.push_back(c.to_json());
   e.extra = std::make_shared<json>(json{{"candidates", arr}});
   return e;
+}
+
+// ------------------------------------------------------------------ references between records
+
+namespace {
+// The subject of a client record for auth's record check (merged records are gone).
+auth::SubjectLoader client_loader(const char* type, const char* sql) {
+  return [type, sql](Tx& tx, std::int64_t id) -> std::optional<Subject> {
+    auto r = tx.one(sql, {id});
+    if (!r) return std::nullopt;
+    Subject s{type};
+    s.id = id;
+    s.owner_id = r->opt_i64(0);
+    s.department_id = r->opt_i64(1);
+    return s;
+  };
+}
+
+// Removes, anywhere in an audit entry, the links ({"company_id": …}) to companies p may not see.
+void hide_unseen_in(Tx& tx, const Principal& p, json& j) {
+  if (j.is_array()) {
+    for (auto it = j.begin(); it != j.end();) {
+      if (it->is_object() && it->contains("company_id") && (*it)["company_id"].is_number_integer() &&
+          !auth::may_see(tx, p, "company", (*it)["company_id"].get<std::int64_t>())) {
+        it = j.erase(it);
+        continue;
+      }
+      hide_unseen_in(tx, p, *it);
+      ++it;
+    }
+  } else if (j.is_object()) {
+    for (auto& [k, v] : j.items()) hide_unseen_in(tx, p, v);
+  }
+}
+}  // namespace
+
+ClientsService::ClientsService(store::Database& db) : db_(db) {
+  auth::register_record_type(
+      "company", client_loader("company", "SELECT owner_id, department_id FROM companies WHERE id = ? AND merged_into IS NULL"));
+  auth::register_record_type(
+      "person", client_loader("person", "SELECT owner_id, department_id FROM persons WHERE id = ? AND merged_into IS NULL"));
+}
+
+void ClientsService::hide_unseen_links(Tx& tx, const Principal& p, Person& c) {
+  if (c.companies.empty() || auth::scope_for(p, Action::read, "company") == Scope::all) return;
+  std::erase_if(c.companies, [&](const CompanyLink& l) { return !auth::may_see(tx, p, "company", l.company_id); });
 }
 
 // ------------------------------------------------------------------ companies
@@ -396,10 +457,12 @@ json ClientsService::create_company(const Principal& p, const CompanyInput& in) 
   db_.write([&](Tx& tx) {
     if (c.owner_id && *c.owner_id != p.user_id) {
       auto dept = tx.one("SELECT department_id FROM users WHERE id = ?", {*c.owner_id});
-      if (!dept) throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"owner_id", i18n::t(p.lang, "err.user_unknown"), "unknown"}}};
+      if (!dept) throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{"owner_id", i18n::t(p.lang, "err.user_unknown"), "unknown"}}};
       c.department_id = dept->opt_i64(0);
     }
     auth::require(tx, p, Action::create, subject("company", 0, c.owner_id, c.department_id));
+    if (c.referrer_company_id)
+      auth::require_reference(tx, p, "company", *c.referrer_company_id, "referrer_company_id", "err.company_unknown");
     if (!in.confirm_duplicate) {
       auto cands = candidates_tx(tx, p, c, std::nullopt);
       if (!cands.empty()) throw duplicate_error(p, cands);
@@ -444,9 +507,11 @@ json ClientsService::update_company(const Principal& p, std::int64_t id, const C
     std::vector<FieldError> errs;
     apply(in, after, p.lang, errs);
     finish(p, errs);
+    if (after.referrer_company_id && after.referrer_company_id != before->referrer_company_id)
+      auth::require_reference(tx, p, "company", *after.referrer_company_id, "referrer_company_id", "err.company_unknown");
     if (in.owner_id && in.owner_id != before->owner_id) {
       auto dept = tx.one("SELECT department_id FROM users WHERE id = ?", {*in.owner_id});
-      if (!dept) throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"owner_id", i18n::t(p.lang, "err.user_unknown"), "unknown"}}};
+      if (!dept) throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{"owner_id", i18n::t(p.lang, "err.user_unknown"), "unknown"}}};
       after.department_id = dept->opt_i64(0);
       // Handing a client to someone else is a head's or an admin's decision.
       auth::require(tx, p, Action::update, subject("company", id, after.owner_id, after.department_id));
@@ -516,7 +581,20 @@ std::string ClientsService::list_companies_json(const Principal& p, repo::ListQu
 std::string ClientsService::list_persons_json(const Principal& p, repo::ListQuery q) {
   q.vis = visibility(p, "person");
   std::vector<repo::ListRow> rows;
-  db_.read([&](Tx& tx) { rows = repo::list_person_rows(tx, q); });
+  db_.read([&](Tx& tx) {
+    rows = repo::list_person_rows(tx, q);
+    // The stored rows name the companies a person is linked to: a reader who does not see every
+    // company gets the rows with links rewritten without the companies they may not see.
+    if (auth::scope_for(p, Action::read, "company") == Scope::all) return;
+    for (auto& r : rows) {
+      if (r.row.find("\"companies\":[{") == std::string::npos) continue;
+      auto j = json::parse(r.row, nullptr, false);
+      if (!j.is_object() || !j["companies"].is_array()) continue;
+      const auto n = j["companies"].size();
+      hide_unseen_in(tx, p, j["companies"]);
+      if (j["companies"].size() != n) r.row = j.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+  });
   return page_text(rows, q.limit, true);
 }
 
@@ -532,19 +610,18 @@ json ClientsService::create_person(const Principal& p, const PersonInput& in) {
   json out;
   db_.write([&](Tx& tx) {
     auth::require(tx, p, Action::create, subject("person", 0, c.owner_id, c.department_id));
-    for (std::size_t i = 0; i < c.companies.size(); ++i) {
-      auto co = repo::load_company(tx, c.companies[i].company_id);
-      if (!co || !auth::allowed(tx, p, Action::read, subject("company", co->id, co->owner_id, co->department_id)))
-        throw ApiError{422, i18n::t(p.lang, "err.validation"), "",
-                       {{"companies[" + std::to_string(i) + "].company_id", i18n::t(p.lang, "err.company_unknown"), "unknown"}}};
-    }
+    for (std::size_t i = 0; i < c.companies.size(); ++i)
+      auth::require_reference(tx, p, "company", c.companies[i].company_id,
+                              "companies[" + std::to_string(i) + "].company_id", "err.company_unknown");
     const auto key = core::ru::person_name_key(c.full_name());
     if (!in.confirm_duplicate) {
       auto cands = person_candidates_tx(tx, p, c, std::nullopt, true, &key);
       if (!cands.empty()) throw duplicate_error(p, cands);
     }
     insert_person_tx(tx, p, c, /*index=*/true, &key);
-    out = to_json(*repo::load_person(tx, c.id));
+    auto saved = *repo::load_person(tx, c.id);
+    hide_unseen_links(tx, p, saved);
+    out = to_json(saved);
   });
   return out;
 }
@@ -590,6 +667,7 @@ json ClientsService::get_person(const Principal& p, std::int64_t id) {
   db_.read([&](Tx& tx) {
     auto c = repo::load_person(tx, id);
     if (!c || !auth::allowed(tx, p, Action::read, subject("person", id, c->owner_id, c->department_id))) not_found(p);
+    hide_unseen_links(tx, p, *c);
     out = to_json(*c);
   });
   return out;
@@ -609,9 +687,23 @@ json ClientsService::update_person(const Principal& p, std::int64_t id, const Pe
     std::vector<FieldError> errs;
     apply(in, after, p.lang, errs);
     finish(p, errs);
+    if (in.companies) {
+      // A new link must name a company p may see; links p cannot see (made by someone who could)
+      // are neither shown to p nor dropped by p's edit.
+      // Every link given is checked, also one the person already has: p never sees a hidden link,
+      // so naming one must not tell p that it exists.
+      for (std::size_t i = 0; i < after.companies.size(); ++i)
+        auth::require_reference(tx, p, "company", after.companies[i].company_id,
+                                "companies[" + std::to_string(i) + "].company_id", "err.company_unknown");
+      for (const auto& l : before->companies)
+        if (!auth::may_see(tx, p, "company", l.company_id) &&
+            std::none_of(after.companies.begin(), after.companies.end(),
+                         [&](const CompanyLink& k) { return k.company_id == l.company_id; }))
+          after.companies.push_back(l);
+    }
     if (in.owner_id && in.owner_id != before->owner_id) {
       auto dept = tx.one("SELECT department_id FROM users WHERE id = ?", {*in.owner_id});
-      if (!dept) throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"owner_id", i18n::t(p.lang, "err.user_unknown"), "unknown"}}};
+      if (!dept) throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{"owner_id", i18n::t(p.lang, "err.user_unknown"), "unknown"}}};
       after.department_id = dept->opt_i64(0);
       auth::require(tx, p, Action::update, subject("person", id, after.owner_id, after.department_id));
     }
@@ -623,6 +715,11 @@ json ClientsService::update_person(const Principal& p, std::int64_t id, const Pe
       }
     }
     if (!update_person_tx(tx, p, *before, after, &out)) stale(p);
+    if (!after.companies.empty() && auth::scope_for(p, Action::read, "company") != Scope::all) {
+      auto shown = *repo::load_person(tx, id);
+      hide_unseen_links(tx, p, shown);
+      out = to_json(shown);
+    }
   });
   return out;
 }
@@ -631,7 +728,10 @@ Page ClientsService::list_persons(const Principal& p, repo::ListQuery q) {
   q.vis = visibility(p, "person");
   Page page;
   db_.read([&](Tx& tx) {
-    for (auto& c : repo::list_persons(tx, q)) page.items.push_back(to_json(c));
+    for (auto& c : repo::list_persons(tx, q)) {
+      hide_unseen_links(tx, p, c);
+      page.items.push_back(to_json(c));
+    }
   });
   if (static_cast<int>(page.items.size()) > q.limit) {
     page.items.pop_back();
@@ -667,7 +767,7 @@ json ClientsService::add_consent(const Principal& p, std::int64_t person_id, con
 
 json ClientsService::withdraw_consent(const Principal& p, std::int64_t person_id, std::int64_t consent_id,
                                       const std::string& at) {
-  if (!valid_date(at)) throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"withdrawn_at", i18n::t(p.lang, "err.date"), "format"}}};
+  if (!valid_date(at)) throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{"withdrawn_at", i18n::t(p.lang, "err.date"), "format"}}};
   json out;
   db_.write([&](Tx& tx) {
     auto person = repo::load_person(tx, person_id);
@@ -697,6 +797,12 @@ std::vector<DuplicateGroup> ClientsService::scan_duplicates(const Principal& p, 
       if (it == parent.end()) return parent[x] = x;
       return it->second == x ? x : it->second = find(it->second);
     };
+    std::map<std::int64_t, bool> seen;
+    auto sees = [&](std::int64_t id) {
+      auto it = seen.find(id);
+      if (it != seen.end()) return it->second;
+      return seen[id] = auth::may_see(tx, p, type, id);
+    };
     auto unite = [&](const std::vector<std::int64_t>& ids, const std::string& reason) {
       for (std::size_t i = 1; i < ids.size(); ++i) {
         if (repo::marked_not_duplicate(tx, type, ids[0], ids[i])) continue;
@@ -716,7 +822,9 @@ std::vector<DuplicateGroup> ClientsService::scan_duplicates(const Principal& p, 
         }
         first = false;
         key = r.str(0);
-        ids.push_back(r.i64(1));
+        // Only records p may see join a group: a hidden one must not link two visible records
+        // that share nothing with each other.
+        if (sees(r.i64(1))) ids.push_back(r.i64(1));
       }
       unite(ids, reason);
     };
@@ -807,9 +915,19 @@ void ClientsService::mark_not_duplicate(const Principal& p, const std::string& t
 json ClientsService::merge(const Principal& p, const std::string& type, std::int64_t survivor, std::int64_t loser,
                            const std::vector<std::string>& take_from_loser) {
   if (survivor == loser)
-    throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"loser_id", i18n::t(p.lang, "err.merge_self"), "same"}}};
+    throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{"loser_id", i18n::t(p.lang, "err.merge_self"), "same"}}};
   json out;
   db_.write([&](Tx& tx) {
+    // Both records are locked first (a row lock on PostgreSQL; SQLite has one writer): a merge
+    // running at the same time over one of them waits, then finds it merged and gives 409, so
+    // that a record's children never split between two survivors.
+    const std::string table = type == "company" ? "companies" : "persons";
+    if (tx.exec("UPDATE " + table + " SET version = version WHERE id IN (?, ?) AND merged_into IS NULL",
+                {survivor, loser}) < 2) {
+      for (auto id : {survivor, loser})
+        if (!tx.one("SELECT 1 FROM " + table + " WHERE id = ?", {id})) not_found(p);
+      throw ApiError{core::ErrorKind::conflict, i18n::t(p.lang, "err.conflict"), i18n::t(p.lang, "err.merge_done")};
+    }
     if (type == "company") {
       auto s = repo::load_company(tx, survivor);
       auto l = repo::load_company(tx, loser);
@@ -819,7 +937,7 @@ json ClientsService::merge(const Principal& p, const std::string& type, std::int
         auth::require(tx, p, Action::update, subject(type, c->id, c->owner_id, c->department_id));
       }
       if (s->archived || l->archived)
-        throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{s->archived ? "id" : "loser_id", i18n::t(p.lang, "err.merge_archived"), "archived"}}};
+        throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{s->archived ? "id" : "loser_id", i18n::t(p.lang, "err.merge_archived"), "archived"}}};
       Company after = *s;
       json lj = to_json(*l);
       for (const auto& f : take_from_loser) {
@@ -836,7 +954,7 @@ json ClientsService::merge(const Principal& p, const std::string& type, std::int
         else if (f == "website") after.website = l->website;
         else if (f == "note") after.note = l->note;
         else if (f == "owner_id") after.owner_id = l->owner_id, after.department_id = l->department_id;
-        else throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"take_from_loser", i18n::t(p.lang, "err.unknown_field") + ": " + f, "unknown"}}};
+        else throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{"take_from_loser", i18n::t(p.lang, "err.unknown_field") + ": " + f, "unknown"}}};
       }
       repo::move_children(tx, type, loser, survivor);
       auto moved = repo::load_company(tx, survivor);  // phones/e-mails now include the loser's
@@ -859,7 +977,7 @@ json ClientsService::merge(const Principal& p, const std::string& type, std::int
         auth::require(tx, p, Action::update, subject(type, c->id, c->owner_id, c->department_id));
       }
       if (s->archived || l->archived)
-        throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{s->archived ? "id" : "loser_id", i18n::t(p.lang, "err.merge_archived"), "archived"}}};
+        throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{s->archived ? "id" : "loser_id", i18n::t(p.lang, "err.merge_archived"), "archived"}}};
       Person after = *s;
       json lj = to_json(*l);
       for (const auto& f : take_from_loser) {
@@ -873,7 +991,7 @@ json ClientsService::merge(const Principal& p, const std::string& type, std::int
         else if (f == "source") after.source = l->source;
         else if (f == "note") after.note = l->note;
         else if (f == "owner_id") after.owner_id = l->owner_id, after.department_id = l->department_id;
-        else throw ApiError{422, i18n::t(p.lang, "err.validation"), "", {{"take_from_loser", i18n::t(p.lang, "err.unknown_field") + ": " + f, "unknown"}}};
+        else throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{"take_from_loser", i18n::t(p.lang, "err.unknown_field") + ": " + f, "unknown"}}};
       }
       repo::move_children(tx, type, loser, survivor);
       auto moved = repo::load_person(tx, survivor);
@@ -919,6 +1037,9 @@ std::vector<json> ClientsService::history(const Principal& p, const std::string&
                               {type, oid}))
         out.push_back({{"id", r.i64(0)}, {"at", r.str(1)}, {"login", r.str(2)}, {"action", r.str(3)},
                        {"object_id", r.str(4)}, {"changes", json::parse(r.str(5), nullptr, false)}});
+    // Links to companies the reader may not see are left out of the history as out of the card.
+    if (type == "person" && auth::scope_for(p, Action::read, "company") != Scope::all)
+      for (auto& e : out) hide_unseen_in(tx, p, e["changes"]);
   });
   std::sort(out.begin(), out.end(), [](const json& a, const json& b) { return a["id"] > b["id"]; });
   return out;

@@ -2,7 +2,7 @@
 // Clients use-cases: companies and persons with validated Russian requisites, duplicate control
 // on save, a whole-base duplicate scan, merge, "not a duplicate" marks, consents (152-ФЗ), search
 // and lists. Every call checks the central policy; every write runs in one transaction with its
-// audit record. Errors come back as http::ApiError: 403, 404, 409 (likely duplicate: `extra`
+// audit record. Errors come back as core::DomainError: 403, 404, 409 (likely duplicate: `extra`
 // holds {"candidates": […]}), 412 (stale version), 422 (fields named, message in the caller's
 // language).
 #include <map>
@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/model.hpp"
-#include "http/http.hpp"
+#include "core/error.hpp"
 #include "clients/model.hpp"
 #include "clients/repo.hpp"
 
@@ -61,7 +61,9 @@ struct DuplicateGroup {
 
 class ClientsService {
  public:
-  explicit ClientsService(store::Database& db) : db_(db) {}
+  // Registers "company" and "person" with auth's record check (auth/records.hpp), so that every
+  // context that links to a client asks the same question.
+  explicit ClientsService(store::Database& db);
 
   nlohmann::json create_company(const auth::Principal& p, const CompanyInput& in);
   nlohmann::json get_company(const auth::Principal& p, std::int64_t id);
@@ -100,8 +102,8 @@ class ClientsService {
 
   // Validates and normalises an input onto a record; collects field errors (named, in `lang`).
   // Shared by create/update, import and the pages.
-  static void apply(const CompanyInput& in, Company& c, const std::string& lang, std::vector<http::FieldError>& errs);
-  static void apply(const PersonInput& in, Person& c, const std::string& lang, std::vector<http::FieldError>& errs);
+  static void apply(const CompanyInput& in, Company& c, const std::string& lang, std::vector<core::FieldError>& errs);
+  static void apply(const PersonInput& in, Person& c, const std::string& lang, std::vector<core::FieldError>& errs);
 
   // In-transaction pieces used by import: duplicate candidates of a validated company, and
   // inserting/updating one with its audit record. They do not check the policy.
@@ -129,6 +131,9 @@ class ClientsService {
                         nlohmann::json* saved = nullptr);
 
  private:
+  // Drops the links to companies p may not see from a person about to be shown (card, list,
+  // export), as a company card leaves out the persons p may not see.
+  static void hide_unseen_links(store::Tx& tx, const auth::Principal& p, Person& c);
   std::vector<Candidate> candidates(store::Tx& tx, const auth::Principal& p, const std::string& type,
                                     const std::optional<std::string>& inn, const std::optional<std::string>& ogrn,
                                     const std::vector<Phone>& phones, const std::vector<Email>& emails,

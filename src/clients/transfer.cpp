@@ -10,7 +10,7 @@
 #include "core/ru/names.hpp"
 #include "core/tabular.hpp"
 #include "core/text.hpp"
-#include "http/http.hpp"
+#include "core/error.hpp"
 #include "i18n/i18n.hpp"
 #include "store/database.hpp"
 
@@ -110,7 +110,7 @@ struct Cells {
   // (naming the first two labels when `examples`).
   template <std::size_t N>
   void code(const char* field, const std::array<std::string_view, N>& codes, const std::string& prefix,
-            std::optional<std::string>& target, const std::string& lang, std::vector<http::FieldError>& errs,
+            std::optional<std::string>& target, const std::string& lang, std::vector<core::FieldError>& errs,
             bool examples = false) const {
     auto v = (*this)(field);
     if (!v || v->empty()) return;
@@ -206,7 +206,7 @@ struct CompanyKind {
   static bool names_record(const Mapping& m) { return m.count("name") > 0; }
 
   // The validated record of one row; field errors of the row go to errs.
-  static Company parse(const Cells& cell, const std::string& lang, std::vector<http::FieldError>& errs) {
+  static Company parse(const Cells& cell, const std::string& lang, std::vector<core::FieldError>& errs) {
     CompanyInput in;
     in.name = cell("name").value_or("");
     in.inn = cell("inn");
@@ -319,7 +319,7 @@ struct PersonKind {
   }
   static bool names_record(const Mapping& m) { return m.count("name") || m.count("last_name") || m.count("first_name"); }
 
-  static Person parse(const Cells& cell, const std::string& lang, std::vector<http::FieldError>& errs) {
+  static Person parse(const Cells& cell, const std::string& lang, std::vector<core::FieldError>& errs) {
     PersonInput in;
     // Separate name parts win over a full name; empty cells count as absent, so that a row with
     // only «ФИО» filled is split like the API splits "name".
@@ -437,7 +437,7 @@ void PersonKind::export_row(const json& c, const std::string& lang, std::vector<
 // ------------------------------------------------------------------ shared parts
 
 template <class K>
-std::string reason_text(const std::vector<http::FieldError>& errs, const std::string& lang) {
+std::string reason_text(const std::vector<core::FieldError>& errs, const std::string& lang) {
   std::string out;
   for (const auto& e : errs) {
     if (!out.empty()) out += "; ";
@@ -461,7 +461,7 @@ Mapping guess(const std::vector<std::string>& header) {
 // cells than the header (fewer are fine: Excel leaves out empty cells at the end of a row).
 template <class K>
 typename K::Record parse_row(const std::vector<std::string>& row, const Mapping& mapping, std::size_t columns,
-                             const std::string& lang, std::vector<http::FieldError>& errs) {
+                             const std::string& lang, std::vector<core::FieldError>& errs) {
   auto rec = K::parse(Cells{row, mapping}, lang, errs);
   if (row.size() > columns) errs.push_back({"row", i18n::t(lang, "import.ragged"), "ragged"});
   return rec;
@@ -494,7 +494,7 @@ Preview preview(const std::string& path, const std::string& lang, std::size_t n)
     PreviewRow pr;
     pr.row = static_cast<std::int64_t>(reader->row_number());
     pr.values = row;
-    std::vector<http::FieldError> errs;
+    std::vector<core::FieldError> errs;
     parse_row<K>(row, pv.mapping, pv.columns.size(), lang, errs);
     for (auto& e : errs) pr.errors.push_back(reason_text<K>({e}, lang));
     pv.rows.push_back(std::move(pr));
@@ -546,7 +546,7 @@ ImportResult run_import(ClientsService& svc, store::Database& db, const auth::Pr
       std::int64_t line;
       std::vector<std::string> values;
       Record record;
-      std::vector<http::FieldError> errs;
+      std::vector<core::FieldError> errs;
       std::string name_key;
       bool segment_given = false;  // an empty segment cell leaves a record's segment as it is on update
     };

@@ -78,7 +78,7 @@ std::string reader_error_text(const tabular::ReadError& e, const std::string& la
 
 // Imports companies or persons from `path` (CSV or XLSX by content) as `p` (creates need the
 // policy's create right; records get p as owner). Never throws for bad rows: they are counted
-// and reported. Throws http::ApiError 403 when p may not create records of the type.
+// and reported. Throws core::DomainError 403 when p may not create records of the type.
 ImportResult import_clients(ClientType t, ClientsService& svc, store::Database& db, const auth::Principal& p,
                             const std::string& path, const ImportOptions& opts);
 

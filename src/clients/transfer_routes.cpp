@@ -1,4 +1,5 @@
 // Routes of import and export: upload, preview, start, progress, report; export of a filter.
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -88,12 +89,34 @@ void register_transfer_routes(App& app) {
           auto name = req.query("file_name").value_or("upload");
           auto type = clients::client_type(req.query("type").value_or("company"));
           if (!type)
-            throw ApiError{422, i18n::t(req.ctx->lang, "err.validation"), "",
+            throw ApiError{core::ErrorKind::invalid, i18n::t(req.ctx->lang, "err.validation"), "",
                            {{"type", i18n::t(req.ctx->lang, "err.one_of") + ": company, person", "enum"}}};
-          return Response::json(201, jobs.upload(principal(req), *type, name, req.body));
+          std::optional<std::int64_t> size;
+          if (auto v = req.query("size")) {
+            std::int64_t n = 0;
+            auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+            if (ec != std::errc() || ptr != v->data() + v->size() || n <= 0)
+              throw ApiError{core::ErrorKind::invalid, i18n::t(req.ctx->lang, "err.validation"), "",
+                             {{"size", i18n::t(req.ctx->lang, "err.type.integer"), "type"}}};
+            size = n;
+          }
+          return Response::json(201, jobs.upload(principal(req), *type, name, req.body, size));
         },
-        {.body_limit = 256u << 20,
-         .summary = "Upload a CSV or XLSX file of companies or persons (?type=company|person; raw body) as a new import job"});
+        {.summary = "Upload a CSV or XLSX file of companies or persons (?type=company|person; raw body) as a new import "
+                    "job; a file over one request body: ?size=<whole file> with the first chunk, then PUT …/content"});
+  r.add("PUT", "/api/v1/imports/{id}/content",
+        [&jobs](Request& req) {
+          std::int64_t offset = -1;
+          if (auto v = req.query("offset")) {
+            auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), offset);
+            if (ec != std::errc() || ptr != v->data() + v->size()) offset = -1;
+          }
+          if (offset < 0)
+            throw ApiError{core::ErrorKind::invalid, i18n::t(req.ctx->lang, "err.validation"), "",
+                           {{"offset", i18n::t(req.ctx->lang, "err.type.integer"), "type"}}};
+          return Response::json(200, jobs.append(principal(req), id_param(req), offset, req.body));
+        },
+        {.summary = "The next chunk (raw body, ?offset=<bytes received so far>) of an import being uploaded"});
   r.add("GET", "/api/v1/imports/{id}", [&jobs](Request& req) { return Response::json(200, jobs.get(principal(req), id_param(req))); },
         {.summary = "An import job: status, progress and counts"});
   r.add("GET", "/api/v1/imports/{id}/preview",
@@ -130,7 +153,7 @@ void register_transfer_routes(App& app) {
     return [&svc, &app, type](Request& req) {
       auto fmt = req.query("format").value_or("csv");
       if (fmt != "csv" && fmt != "xlsx")
-        throw ApiError{422, i18n::t(req.ctx->lang, "err.validation"), "", {{"format", i18n::t(req.ctx->lang, "err.one_of") + ": csv, xlsx", "enum"}}};
+        throw ApiError{core::ErrorKind::invalid, i18n::t(req.ctx->lang, "err.validation"), "", {{"format", i18n::t(req.ctx->lang, "err.one_of") + ": csv, xlsx", "enum"}}};
       auto q = list_query(req);
       std::filesystem::create_directories(app.options().files_dir);
       const std::string path = app.options().files_dir + "/export-" + auth::random_token().substr(0, 16) + "." + fmt;
@@ -153,10 +176,11 @@ void register_transfer_routes(App& app) {
   r.add("GET", "/api/v1/persons/export", exporter(ClientType::person),
         {.summary = "Export the persons of a filter (same parameters as the list) to CSV or XLSX"});
 
-  auto upload_page = [](ClientType type) {
-    return [type](Request& req) {
+  auto upload_page = [&app](ClientType type) {
+    return [&app, type](Request& req) {
       const auto tx = texts(type);
       mstch::map d{{"title", i18n::t(req.ctx->lang, tx.title)},
+                   {"chunk", std::to_string(app.options().body_limit)},
                    {"list_url", std::string(tx.list_url)},
                    {"upload_url", "/api/v1/imports?type=" + std::string(clients::type_code(type))},
                    {"person", type == ClientType::person}};
@@ -212,12 +236,21 @@ void register_transfer_routes(App& app) {
           auto id = id_param(req);
           auto f = req.form();
           std::map<std::string, std::size_t> mapping;
-          for (auto& [k, v] : http::parse_form(req.body))
-            if (k.rfind("map_", 0) == 0 && !v.empty()) mapping[v] = static_cast<std::size_t>(std::stoul(k.substr(4)));
+          for (auto& [k, v] : http::parse_form(req.body)) {
+            if (k.rfind("map_", 0) != 0 || v.empty()) continue;
+            // map_<column number>: anything else is a malformed form (400 naming the field).
+            std::size_t col = 0;
+            const auto digits = std::string_view(k).substr(4);
+            auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), col);
+            if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || col > 10000)
+              throw ApiError{core::ErrorKind::bad_request, i18n::t(req.ctx->lang, "err.validation"), "",
+                             {{k.substr(0, 40), i18n::t(req.ctx->lang, "err.type.integer"), "type"}}};
+            mapping[v] = col;
+          }
           try {
             jobs.queue(principal(req), id, f["on_duplicate"].empty() ? "skip" : f["on_duplicate"], mapping);
           } catch (const ApiError& e) {
-            if (e.status != 422 && e.status != 409) throw;
+            if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::conflict) throw;
             auto resp = Response::redirect(req, "/imports/" + std::to_string(id));
             set_flash(resp, "error", e.fields.empty() ? e.title + ". " + e.detail : e.fields[0].message);
             return resp;

@@ -65,6 +65,7 @@ constexpr std::size_t kMaxField = 1024 * 1024;      // longest CSV field
 constexpr std::size_t kMaxRowBytes = 16 * 1024 * 1024;
 constexpr std::size_t kMaxFields = 16384;           // Excel's column count
 constexpr std::size_t kXmlChunk = 256 * 1024;       // bytes of worksheet XML parsed at a time
+constexpr std::size_t kXmlProbe = 4096;             // bytes read past an XML part's stated size
 constexpr std::size_t kMaxXmlPending = 64 * 1024 * 1024;  // one XML row (or the prologue) at most
 constexpr std::uint64_t kMaxSmallPart = 64 * 1024 * 1024;   // workbook.xml, rels, styles
 constexpr std::uint64_t kMaxSharedStrings = 512ull * 1024 * 1024;
@@ -73,6 +74,14 @@ constexpr std::uint64_t kMaxSharedStrings = 512ull * 1024 * 1024;
 constexpr int kCsvFieldBegun = 2;
 
 std::string errno_text(int e) { return std::strerror(e); }
+
+// The size of a buffer to read a file of `size` bytes (0: not known) from offset `at`: `chunk`, or
+// what is left of a smaller file and one byte more, so that a short read still tells its end (and a
+// file that has grown since is read on). A small file needs no 64 KiB or 1 MiB buffer.
+std::size_t buffer_for(std::uint64_t size, std::uint64_t at, std::size_t chunk) {
+  if (size == 0 || at >= size) return chunk;
+  return static_cast<std::size_t>(std::min<std::uint64_t>(chunk, size - at + 1));
+}
 
 std::string lower_ascii(std::string s) {
   for (char& c : s) {
@@ -314,7 +323,7 @@ class CsvRowReader final : public RowReader {
       finished_ = true;
       return;
     }
-    raw_.resize(kReadChunk);
+    raw_.resize(buffer_for(size_, read_, kReadChunk));
     const std::size_t n = std::fread(raw_.data(), 1, raw_.size(), file_.get());
     if (n < raw_.size() && std::ferror(file_.get())) {
       fail("read_failed", "cannot read the file: " + errno_text(errno));
@@ -456,14 +465,15 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 
 // The encoding of a CSV file without a byte order mark, from the bytes at and after its first
 // non-ASCII byte. Sets `iconv_name` ("UTF-8" when no conversion is needed) and `display`.
-bool detect_encoding(std::FILE* f, std::uint64_t start, std::string& iconv_name, std::string& display,
-                     ReadError& error) {
+// `size`: the file's size (0: not known); it only bounds the buffers for a small file.
+bool detect_encoding(std::FILE* f, std::uint64_t start, std::uint64_t size, std::string& iconv_name,
+                     std::string& display, ReadError& error) {
   iconv_name = display = "UTF-8";
   if (std::fseek(f, static_cast<long>(start), SEEK_SET) != 0) {
     error = make_error("read_failed", "cannot seek: " + errno_text(errno));
     return false;
   }
-  std::string chunk(kReadChunk, '\0');
+  std::string chunk(buffer_for(size, start, kReadChunk), '\0');
   std::uint64_t offset = start;
   for (;;) {
     const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), f);
@@ -482,7 +492,7 @@ bool detect_encoding(std::FILE* f, std::uint64_t start, std::string& iconv_name,
     }
     offset += n;
   }
-  std::string window(kSniffWindow, '\0');
+  std::string window(buffer_for(size, offset, kSniffWindow), '\0');  // then shorter than kSniffWindow at the end
   if (std::fseek(f, static_cast<long>(offset), SEEK_SET) != 0) {
     error = make_error("read_failed", "cannot seek: " + errno_text(errno));
     return false;
@@ -552,7 +562,7 @@ std::unique_ptr<RowReader> open_csv(const std::string& path, FilePtr file, std::
       if (display == "utf-8" || display == "utf8") iconv_name = display = "UTF-8";
     } else if (start == 0) {
       ReadError detect_error;
-      if (!detect_encoding(file.get(), 0, iconv_name, display, detect_error)) {
+      if (!detect_encoding(file.get(), 0, size, iconv_name, display, detect_error)) {
         error = prefixed(std::move(detect_error), "cannot read " + path + ": ");
         return nullptr;
       }
@@ -957,6 +967,7 @@ class ElementStream {
   }
 
   const ReadError& error() const { return error_; }
+  const std::string& name() const { return name_; }
   double progress() const {
     return size_ == 0 ? 1.0 : std::min(1.0, static_cast<double>(read_) / static_cast<double>(size_));
   }
@@ -969,8 +980,14 @@ class ElementStream {
 
   bool read_more() {
     const std::size_t old = buffer_.size();
-    buffer_.resize(old + kXmlChunk);
-    const zip_int64_t n = zip_fread(file_.get(), buffer_.data() + old, kXmlChunk);
+    // A chunk, or what is left of the part when that is less (and a byte more to meet its end): a
+    // sheet of a few rows needs no 256 KiB buffer. At the size the archive states, a small read finds
+    // the end (or goes on, should the part be longer); with no size stated, whole chunks.
+    const std::size_t want = size_ == 0     ? kXmlChunk
+                             : read_ < size_ ? static_cast<std::size_t>(std::min<std::uint64_t>(kXmlChunk, size_ - read_ + 1))
+                                             : kXmlProbe;
+    buffer_.resize(old + want);
+    const zip_int64_t n = zip_fread(file_.get(), buffer_.data() + old, want);
     if (n < 0) {
       buffer_.resize(old);
       return fail("damaged", std::string("the workbook is damaged: ") + zip_file_strerror(file_.get()));
@@ -1067,9 +1084,10 @@ class XlsxRowReader final : public RowReader {
         date_styles_(std::move(date_styles)), date1904_(date1904), sheet_(std::move(sheet)) {}
 
   bool next(std::vector<std::string>& row) override {
+    if (!error_.empty()) return false;  // a row's error ends the reading (the rows after it are not returned)
     for (;;) {
       if (!cursor_) {
-        if (!error_.empty() || !sheet_->next(doc_)) {
+        if (!sheet_->next(doc_)) {
           if (error_.empty() && !sheet_->error().empty()) {
             error_ = at_row(sheet_->error(), sheet_row_ + 1);
           }
@@ -1119,6 +1137,14 @@ class XlsxRowReader final : public RowReader {
       std::string value;
       if (!cell_value(c, value)) return false;
       if (value.empty()) continue;
+      // pugixml passes the bytes of the XML through as they are (and turns a reference such as
+      // &#xD800; into bytes that are not UTF-8): rows must come back as UTF-8, as from CSV.
+      if (!core::valid_utf8(value)) {
+        const std::string& part = c.attribute("t").value() == std::string_view("s") ? strings_part_ : sheet_->name();
+        error_ = at_row(make_error("damaged", "a cell's text in " + part + " is not valid UTF-8", {{"part", part}}),
+                        sheet_row_);
+        return false;
+      }
       if (row.size() <= static_cast<std::size_t>(col)) row.resize(static_cast<std::size_t>(col) + 1);
       row[static_cast<std::size_t>(col)] = std::move(value);
     }
@@ -1308,7 +1334,7 @@ std::unique_ptr<RowReader> open_rows(const std::string& path, ReadError& error, 
     error = make_error("open_failed", "cannot open " + path + ": " + errno_text(errno));
     return nullptr;
   }
-  std::string head(kReadChunk, '\0');
+  std::string head(buffer_for(S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0, 0, kReadChunk), '\0');
   head.resize(std::fread(head.data(), 1, head.size(), file.get()));
   if (std::ferror(file.get())) {
     error = make_error("read_failed", "cannot read " + path + ": " + errno_text(errno));
@@ -1357,13 +1383,32 @@ bool CsvWriter::fail(std::string message) {
   return false;
 }
 
+bool csv_formula_like(std::string_view f) {
+  if (f.empty()) return false;
+  const char c = f.front();
+  if (c != '=' && c != '+' && c != '-' && c != '@' && c != '\t' && c != '\r') return false;
+  if (c == '+' || c == '-') {
+    // Digits with spaces, brackets, dashes and dots only: a phone or a number, not a formula.
+    bool digit = false;
+    for (char ch : f.substr(1)) {
+      if (ch >= '0' && ch <= '9') digit = true;
+      else if (ch != ' ' && ch != '(' && ch != ')' && ch != '-' && ch != '.') return true;
+    }
+    return !digit;
+  }
+  return true;
+}
+
 bool CsvWriter::add_row(const std::vector<std::string>& row) {
   if (closed_) return fail("the CSV writer is closed");
   if (!error_.empty()) return false;
   line_.clear();
   for (std::size_t i = 0; i < row.size(); ++i) {
     if (i > 0) line_ += delimiter_;
-    const std::string& f = row[i];
+    const std::string& raw = row[i];
+    // A cell a spreadsheet would run as a formula (=, +, -, @, TAB, CR first) gets a leading
+    // apostrophe, so that it is shown as text; a number or phone ("+7 495 123-45-67", "-5") stays.
+    const std::string& f = csv_formula_like(raw) ? (guarded_ = "'" + raw) : raw;
     const bool quote = f.find_first_of(std::string{delimiter_, '"', '\r', '\n'}) != std::string::npos;
     if (!quote) {
       line_ += f;

@@ -11,6 +11,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -134,9 +135,14 @@ std::unique_ptr<RowReader> open_rows(const std::string& path, std::string& error
 
 // Writes CSV the way Excel in Russia reads it without an import wizard: UTF-8 with a byte order
 // mark, ';' between fields, CRLF after every row, and a field quoted (inner quotes doubled) only when
-// it holds the delimiter, a quote, CR or LF. Fields are written as given: the caller supplies UTF-8.
+// it holds the delimiter, a quote, CR or LF. Fields are written as given (the caller supplies UTF-8),
+// except that a field csv_formula_like() is written with a leading apostrophe (formula injection).
 // Note that Excel still turns digit strings (ИНН, phones) opened from CSV into numbers; export to
 // XLSX keeps them text.
+// True for a cell a spreadsheet would take for a formula: it starts with '=', '@', TAB or CR, or with
+// '+' or '-' and is not just a number or phone (digits, spaces, brackets, dashes, dots).
+bool csv_formula_like(std::string_view field);
+
 class CsvWriter {
  public:
   // Writes to `out`, which must outlive the writer. The byte order mark is written at once.
@@ -165,6 +171,7 @@ class CsvWriter {
   std::unique_ptr<std::ofstream> file_;
   std::ostream* out_ = nullptr;
   char delimiter_;
+  std::string guarded_;  // the current field with its apostrophe
   std::string path_;  // of the file the writer opened; "" for a stream
   std::size_t rows_ = 0;
   bool closed_ = false;

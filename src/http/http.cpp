@@ -57,6 +57,45 @@ std::vector<std::pair<std::string, std::string>> parse_form(std::string_view s) 
   return out;
 }
 
+namespace {
+// `decoded`: bytes of UTF-8 text are fine once decoded; as sent, the path is printable ASCII.
+bool local_path_shape(std::string_view s, bool decoded) {
+  if (s.empty() || s[0] != '/') return false;
+  if (s.size() > 1 && (s[1] == '/' || s[1] == '\\')) return false;
+  for (unsigned char c : s)
+    if (c < 0x21 || c == 0x7f || c == '\\' || (c >= 0x80 && !decoded)) return false;
+  return true;
+}
+}  // namespace
+
+std::optional<std::string> safe_local_path(std::string_view s) {
+  if (s.size() > 2048 || !local_path_shape(s, false)) return std::nullopt;
+  // Decoded until stable (a browser or a proxy may decode once more than we do).
+  std::string cur(s);
+  for (int i = 0; i < 3; ++i) {
+    std::string dec = url_decode(cur, false);
+    if (!local_path_shape(dec, true)) return std::nullopt;
+    if (dec == cur) break;
+    cur = std::move(dec);
+  }
+  return std::string(s);
+}
+
+bool header_value_ok(std::string_view v) {
+  for (unsigned char c : v)
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+  return true;
+}
+
+bool header_name_ok(std::string_view name) {
+  if (name.empty()) return false;
+  for (unsigned char c : name) {
+    if (std::isalnum(c)) continue;
+    if (std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
 std::string html_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -164,8 +203,30 @@ Response Response::no_content() {
   return r;
 }
 
+int status_of(core::ErrorKind kind) {
+  using K = core::ErrorKind;
+  switch (kind) {
+    case K::bad_request: return 400;
+    case K::unauthorized: return 401;
+    case K::forbidden: return 403;
+    case K::not_found: return 404;
+    case K::method_not_allowed: return 405;
+    case K::conflict: return 409;
+    case K::precondition_failed: return 412;
+    case K::too_large: return 413;
+    case K::unsupported_media_type: return 415;
+    case K::invalid: return 422;
+    case K::precondition_required: return 428;
+    case K::rate_limited: return 429;
+    case K::internal: return 500;
+    case K::unavailable: return 503;
+  }
+  return 500;
+}
+
 Response problem(const ApiError& e, std::string_view instance) {
-  nlohmann::json j = {{"type", e.type}, {"title", e.title}, {"status", e.status}};
+  const int status = status_of(e.kind);
+  nlohmann::json j = {{"type", e.type}, {"title", e.title}, {"status", status}};
   if (!e.detail.empty()) j["detail"] = e.detail;
   if (!instance.empty()) j["instance"] = std::string(instance);
   if (!e.fields.empty()) {
@@ -175,7 +236,7 @@ Response problem(const ApiError& e, std::string_view instance) {
   }
   if (e.extra)
     for (auto& [k, v] : e.extra->items()) j[k] = v;
-  Response r = Response::json(e.status, j);
+  Response r = Response::json(status, j);
   r.headers.clear();
   r.set("Content-Type", "application/problem+json");
   for (const auto& [k, v] : e.headers) r.set(k, v);

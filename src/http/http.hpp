@@ -11,6 +11,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/error.hpp"
+
 namespace sdelka::http {
 
 // Percent-decoding of a URL component ('+' as space when form is true). Invalid escapes stay.
@@ -19,6 +21,15 @@ std::string url_decode(std::string_view s, bool form);
 std::string url_encode(std::string_view s);
 // Parses "a=1&b=2" into an ordered multimap (decoded).
 std::vector<std::pair<std::string, std::string>> parse_form(std::string_view s);
+// A same-origin path to redirect to (`next` after login, `back` after a language switch), or
+// nullopt. Accepted: "/" followed by printable ASCII with no backslash, that is not "//…" — both as
+// given and after percent-decoding (so "/%2F/evil.example" and "/\t/evil" are refused); no control
+// characters (CR, LF, TAB, NUL…), no scheme, no host. Callers fall back to "/".
+std::optional<std::string> safe_local_path(std::string_view s);
+// True when `v` may be sent as a header value: no CR, LF or NUL (and no other control character
+// but TAB). `name` must be a token (RFC 9110). The server refuses to send anything else.
+bool header_value_ok(std::string_view v);
+bool header_name_ok(std::string_view name);
 // HTML-escaped text (for the few places that write HTML outside templates).
 std::string html_escape(std::string_view s);
 
@@ -66,24 +77,12 @@ struct Response {
   static Response no_content();
 };
 
-// One field error of a problem+json document.
-struct FieldError {
-  std::string field;    // JSON field name or form input name
-  std::string message;  // human-readable, in the request's language
-  std::string code;     // stable machine code, e.g. "required", "type", "unknown_field"
-};
-
-// An error a handler throws to answer with RFC 9457 application/problem+json (or, for pages,
-// with the page's own rendering). Status is a 4xx/5xx code.
-struct ApiError {
-  int status;
-  std::string title;
-  std::string detail;
-  std::vector<FieldError> fields;
-  std::string type = "about:blank";
-  std::vector<std::pair<std::string, std::string>> headers = {};  // e.g. Retry-After
-  std::shared_ptr<nlohmann::json> extra = nullptr;  // extra members (e.g. "candidates")
-};
+// Errors: the domain error type of core (a handler may throw it too). status_of is the one
+// mapping from its kind to an HTTP status.
+using FieldError = core::FieldError;
+using ApiError = core::DomainError;
+using core::ErrorKind;
+int status_of(core::ErrorKind kind);
 
 // The problem+json response for an error.
 Response problem(const ApiError& e, std::string_view instance = {});

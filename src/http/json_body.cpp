@@ -15,22 +15,22 @@ JsonBody::JsonBody(const Request& req, std::string lang, const std::vector<std::
   const bool json_type = media == "application/json" ||
                          (media.rfind("application/", 0) == 0 && media.size() > 5 && media.substr(media.size() - 5) == "+json");
   if (!json_type)
-    throw ApiError{415, i18n::t(lang_, "err.content_type"), i18n::t(lang_, "err.content_type.detail")};
+    throw ApiError{core::ErrorKind::unsupported_media_type, i18n::t(lang_, "err.content_type"), i18n::t(lang_, "err.content_type.detail")};
   if (!core::valid_utf8(req.body))
-    throw ApiError{400, i18n::t(lang_, "err.utf8"), i18n::t(lang_, "err.utf8.detail")};
+    throw ApiError{core::ErrorKind::bad_request, i18n::t(lang_, "err.utf8"), i18n::t(lang_, "err.utf8.detail")};
   try {
     j_ = nlohmann::json::parse(req.body);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw ApiError{400, i18n::t(lang_, "err.json"), e.what()};
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for a number like 1e400
+    throw ApiError{core::ErrorKind::bad_request, i18n::t(lang_, "err.json"), e.what()};
   }
-  if (!j_.is_object()) throw ApiError{400, i18n::t(lang_, "err.json"), i18n::t(lang_, "err.json.object")};
+  if (!j_.is_object()) throw ApiError{core::ErrorKind::bad_request, i18n::t(lang_, "err.json"), i18n::t(lang_, "err.json.object")};
   std::vector<FieldError> unknown;
   for (auto& [k, _] : j_.items()) {
     bool known = false;
     for (auto a : allowed) known = known || a == k;
     if (!known) unknown.push_back({k, i18n::t(lang_, "err.unknown_field"), "unknown_field"});
   }
-  if (!unknown.empty()) throw ApiError{422, i18n::t(lang_, "err.validation"), "", unknown};
+  if (!unknown.empty()) throw ApiError{core::ErrorKind::invalid, i18n::t(lang_, "err.validation"), "", unknown};
 }
 
 void JsonBody::error(std::string field, std::string message, std::string code) {
@@ -102,7 +102,7 @@ std::optional<std::vector<std::string>> JsonBody::str_list(std::string_view name
 }
 
 void JsonBody::finish() const {
-  if (!errors_.empty()) throw ApiError{422, i18n::t(lang_, "err.validation"), "", errors_};
+  if (!errors_.empty()) throw ApiError{core::ErrorKind::invalid, i18n::t(lang_, "err.validation"), "", errors_};
 }
 
 }  // namespace sdelka::http

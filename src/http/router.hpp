@@ -13,6 +13,7 @@ using Handler = std::function<Response(Request&)>;
 enum class Access {
   public_,   // no login needed (login page, health, assets)
   user,      // a logged-in user (session cookie or Bearer token)
+  metrics,   // the scraper's Bearer token ([server] metrics_token) or a signed-in administrator
 };
 
 struct RouteOptions {

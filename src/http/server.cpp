@@ -25,16 +25,19 @@ using traits_t = restinio::traits_t<restinio::asio_timer_manager_t, restinio::nu
 
 class WorkerPool {
  public:
-  explicit WorkerPool(int n) {
+  WorkerPool(int n, std::size_t max_queue) : max_queue_(max_queue) {
     for (int i = 0; i < n; ++i) threads_.emplace_back([this] { loop(); });
   }
   ~WorkerPool() { stop(); }
-  void post(std::function<void()> job) {
+  // Queues a job; false (and nothing queued) when max_queue jobs are already waiting.
+  bool post(std::function<void()> job) {
     {
       std::lock_guard g(mu_);
+      if (q_.size() >= max_queue_) return false;
       q_.push_back(std::move(job));
     }
     cv_.notify_one();
+    return true;
   }
   void stop() {
     {
@@ -64,6 +67,7 @@ class WorkerPool {
   std::condition_variable cv_;
   std::deque<std::function<void()>> q_;
   std::vector<std::thread> threads_;
+  std::size_t max_queue_;
   bool stopped_ = false;
 };
 
@@ -111,6 +115,15 @@ Request convert(const restinio::request_handle_t& rq) {
 }
 
 void send(const restinio::request_handle_t& rq, Response&& resp, bool head, bool close) {
+  // No header is sent whose name is not a token or whose value holds CR, LF or NUL (response
+  // splitting): the whole response becomes a 500 and the attempt is logged.
+  for (const auto& [k, v] : resp.headers) {
+    if (header_name_ok(k) && header_value_ok(v)) continue;
+    spdlog::error("{{\"event\":\"header_refused\",\"header\":\"{}\"}}", header_name_ok(k) ? k : std::string("?"));
+    resp = Response::text(500, "internal error\n");
+    close = true;
+    break;
+  }
   auto out = rq->create_response(restinio::http_status_line_t{
       restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)}, reason(resp.status)});
   for (auto& [k, v] : resp.headers) out.append_header(k, v);
@@ -124,14 +137,15 @@ void send(const restinio::request_handle_t& rq, Response&& resp, bool head, bool
 int run_server(const ServerOptions& opts, Dispatch dispatch, const std::function<void(std::uint16_t)>& on_ready) {
   std::atomic<bool> draining{false};
   std::atomic<int> in_flight{0};
-  WorkerPool workers(opts.workers);
+  WorkerPool workers(opts.workers, opts.max_queue);
+  std::atomic<std::uint64_t> shed{0};
 
   auto handler = [&](restinio::request_handle_t rq) -> restinio::request_handling_status_t {
     // A request that arrives after SIGTERM is refused at once; those accepted before it are
     // queued and still answered.
     const bool refuse = draining.load();
     in_flight.fetch_add(1);
-    workers.post([&, rq, refuse] {
+    const bool queued = workers.post([&, rq, refuse] {
       bool head = rq->header().method() == restinio::http_method_head();
       if (refuse) {
         Response r = Response::json(503, {{"type", "about:blank"}, {"title", "Shutting down"}, {"status", 503}});
@@ -155,6 +169,17 @@ int run_server(const ServerOptions& opts, Dispatch dispatch, const std::function
       }
       in_flight.fetch_sub(1);
     });
+    if (!queued) {
+      // Load shedding: every worker is busy and the queue is full. Answered from the I/O thread.
+      if (shed.fetch_add(1) % 100 == 0)
+        spdlog::warn("{{\"event\":\"load_shed\",\"max_queue\":{},\"shed_total\":{}}}", opts.max_queue, shed.load());
+      Response r = Response::json(503, {{"type", "about:blank"}, {"title", "Overloaded"}, {"status", 503}});
+      r.headers.clear();
+      r.set("Content-Type", "application/problem+json");
+      r.set("Retry-After", "1");
+      send(rq, std::move(r), rq->header().method() == restinio::http_method_head(), false);
+      in_flight.fetch_sub(1);
+    }
     return restinio::request_accepted();
   };
 

@@ -14,7 +14,8 @@ struct ServerOptions {
   std::uint16_t port = 8080;
   int io_threads = 1;       // threads that parse HTTP and write responses
   int workers = 4;          // threads that run handlers (database work happens here)
-  std::size_t max_body = 64u << 20;  // hard cap: larger messages are dropped by the parser
+  std::size_t max_body = 1u << 20;  // hard cap, checked while reading: a larger body closes the connection
+  std::size_t max_queue = 1024;      // requests waiting for a worker; past it: 503 + Retry-After at once
   // Time to wait for and read the next request (idle keep-alive and slow headers alike).
   std::chrono::seconds read_timeout{20};
   std::chrono::seconds handle_timeout{120};  // time a handler may take

@@ -1,6 +1,7 @@
 // JSON routes of staff: users, departments, job descriptions.
 #include <nlohmann/json.hpp>
 
+#include "auth/crypto.hpp"
 #include "http/json_body.hpp"
 #include "web/app.hpp"
 #include "web/context.hpp"
@@ -23,8 +24,18 @@ staff::UserInput user_input(http::JsonBody& b, bool create) {
   in.lang = b.str("lang", false, 2);
   in.roles = b.str_list("roles", create);
   in.disabled = b.boolean("disabled");
+  in.current_password = b.str("current_password", false, 1024);
   b.finish();
   return in;
+}
+
+// The token_hash of the credential this request came with (kept when it changes the password).
+std::string current_credential(const Request& req) {
+  if (req.ctx->via_bearer) {
+    if (auto a = req.header("authorization"); a && a->size() > 7) return auth::token_hash(std::string(a->substr(7)));
+    return "";
+  }
+  return req.ctx->session_token.empty() ? "" : auth::token_hash(req.ctx->session_token);
 }
 
 staff::JobInput job_input(http::JsonBody& b, bool create) {
@@ -42,7 +53,7 @@ staff::JobInput job_input(http::JsonBody& b, bool create) {
 void register_staff_api(App& app) {
   auto& r = app.router();
   auto& s = app.staff();
-  const std::vector<std::string_view> user_fields = {"login", "full_name", "email", "password", "department", "lang", "roles", "disabled"};
+  const std::vector<std::string_view> user_fields = {"login", "full_name", "email", "password", "department", "lang", "roles", "disabled", "current_password"};
   const std::vector<std::string_view> job_fields = {"title", "role", "body", "confidential", "department_id"};
 
   r.add("GET", "/api/v1/users",
@@ -68,6 +79,7 @@ void register_staff_api(App& app) {
         [&s, user_fields](Request& req) {
           http::JsonBody b(req, req.ctx->lang, user_fields);
           auto in = user_input(b, false);
+          in.keep_credential = current_credential(req);
           return with_etag(200, s.update_user(principal(req), id_param(req), in, if_match(req)));
         },
         {.summary = "Update a user (roles, department, profile); If-Match for optimistic concurrency"});

@@ -1,6 +1,7 @@
 // HTML routes of staff: the home page, user administration, job descriptions.
 #include <charconv>
 
+#include "auth/crypto.hpp"
 #include "auth/policy.hpp"
 #include "i18n/i18n.hpp"
 #include "web/app.hpp"
@@ -57,6 +58,7 @@ mstch::map user_form_data(App& app, Request& req, const json& u, bool is_new) {
   }
   mstch::map d = user_view(req.ctx->lang, u);
   d.emplace("is_new", is_new);
+  d.emplace("self", !is_new && u.value("id", std::int64_t{0}) == principal(req).user_id);
   d.emplace("role_options", role_options(req.ctx->lang, u.value("roles", json::array())));
   d.emplace("departments", depts);
   return d;
@@ -114,7 +116,7 @@ void register_staff_pages(App& app) {
             set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.saved"));
             return resp;
           } catch (const ApiError& e) {
-            if (e.status != 422 && e.status != 409) throw;
+            if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::conflict) throw;
             json u = {{"id", 0}, {"login", f["login"]}, {"full_name", f["full_name"]}, {"email", f["email"]},
                       {"department", f["department"]}, {"roles", checked_roles(req)}, {"disabled", false}, {"version", 0}};
             auto d = user_form_data(app, req, u, true);
@@ -139,6 +141,8 @@ void register_staff_pages(App& app) {
           in.full_name = f["full_name"];
           in.email = f["email"];
           if (!f["password"].empty()) in.password = f["password"];
+          if (!f["current_password"].empty()) in.current_password = f["current_password"];
+          if (!req.ctx->session_token.empty()) in.keep_credential = auth::token_hash(req.ctx->session_token);
           in.department = f["department"];
           in.roles = checked_roles(req);
           in.disabled = f.count("disabled") > 0;
@@ -148,15 +152,15 @@ void register_staff_pages(App& app) {
             set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.saved"));
             return resp;
           } catch (const ApiError& e) {
-            if (e.status != 422 && e.status != 412) throw;
+            if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::precondition_failed) throw;
             auto u = app.staff().get_user(principal(req), id);
             u["full_name"] = f["full_name"];
             u["email"] = f["email"];
             u["roles"] = checked_roles(req);
             auto d = user_form_data(app, req, u, false);
             d.emplace("err", field_errors(e));
-            d.emplace("form_error", e.status == 412 ? e.detail : e.title);
-            return page(req, e.status, "user_form", d, "users.edit");
+            d.emplace("form_error", e.kind == core::ErrorKind::precondition_failed ? e.detail : e.title);
+            return page(req, http::status_of(e.kind), "user_form", d, "users.edit");
           }
         },
         {.api = false, .summary = "Save a user"});
@@ -192,7 +196,7 @@ void register_staff_pages(App& app) {
             auto j = app.staff().create_job(principal(req), in);
             return Response::redirect(req, "/jobs/" + std::to_string(j["id"].get<std::int64_t>()));
           } catch (const ApiError& e) {
-            if (e.status != 422) throw;
+            if (e.kind != core::ErrorKind::invalid) throw;
             auto resp = Response::redirect(req, "/jobs");
             set_flash(resp, "error", e.fields.empty() ? e.title : e.fields[0].message);
             return resp;

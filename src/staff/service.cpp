@@ -6,7 +6,7 @@
 #include "audit/audit.hpp"
 #include "auth/crypto.hpp"
 #include "auth/policy.hpp"
-#include "http/http.hpp"
+#include "core/error.hpp"
 #include "i18n/i18n.hpp"
 #include "store/database.hpp"
 
@@ -17,19 +17,19 @@ using auth::Action;
 using auth::Principal;
 using auth::Scope;
 using auth::Subject;
-using http::ApiError;
-using http::FieldError;
+using ApiError = core::DomainError;
+using core::FieldError;
 using nlohmann::json;
 using store::Tx;
 
 [[noreturn]] void not_found(const Principal& p) {
-  throw ApiError{404, i18n::t(p.lang, "err.not_found"), i18n::t(p.lang, "err.not_found.detail")};
+  throw ApiError{core::ErrorKind::not_found, i18n::t(p.lang, "err.not_found"), i18n::t(p.lang, "err.not_found.detail")};
 }
 [[noreturn]] void stale(const Principal& p) {
-  throw ApiError{412, i18n::t(p.lang, "err.stale"), i18n::t(p.lang, "err.stale.detail")};
+  throw ApiError{core::ErrorKind::precondition_failed, i18n::t(p.lang, "err.stale"), i18n::t(p.lang, "err.stale.detail")};
 }
 [[noreturn]] void invalid(const Principal& p, std::vector<FieldError> errs) {
-  throw ApiError{422, i18n::t(p.lang, "err.validation"), "", std::move(errs)};
+  throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", std::move(errs)};
 }
 
 const char* kUserCols =
@@ -161,7 +161,7 @@ json StaffService::create_user(const Principal& p, const UserInput& in) {
     s.department_id = dept;
     auth::require(tx, p, Action::create, s);
     if (tx.one("SELECT 1 FROM users WHERE login = ?", {*in.login}))
-      throw ApiError{409, i18n::t(p.lang, "err.conflict"), "", {{"login", i18n::t(p.lang, "err.login_taken"), "taken"}}};
+      throw ApiError{core::ErrorKind::conflict, i18n::t(p.lang, "err.conflict"), "", {{"login", i18n::t(p.lang, "err.login_taken"), "taken"}}};
     auto now = store::now_iso();
     auto r = tx.one(
         "INSERT INTO users (login, full_name, email, password_hash, department_id, lang, created_at, updated_at) "
@@ -201,6 +201,17 @@ json StaffService::update_user(const Principal& p, std::int64_t id, const UserIn
     validate_roles(p, *in.roles, errs);
   }
   if (!errs.empty()) invalid(p, errs);
+  if (in.password && id == p.user_id) {
+    // One's own password: the current one first (a stolen session must not lock the owner out).
+    std::string current_hash;
+    db_.read([&](Tx& tx) {
+      if (auto r = tx.one("SELECT password_hash FROM users WHERE id = ?", {id})) current_hash = r->str(0);
+    });
+    if (!in.current_password || in.current_password->empty())
+      invalid(p, {{"current_password", i18n::t(p.lang, "err.current_password_required"), "required"}});
+    if (current_hash.empty() || !auth::verify_password(*in.current_password, current_hash))
+      invalid(p, {{"current_password", i18n::t(p.lang, "err.current_password_wrong"), "wrong"}});
+  }
   std::optional<std::string> hash;
   if (in.password) hash = auth::hash_password(*in.password);
   json out;
@@ -237,7 +248,14 @@ json StaffService::update_user(const Principal& p, std::int64_t id, const UserIn
       roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
       for (auto& role : roles) tx.exec("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", {id, role});
     }
-    if (in.disabled && *in.disabled) tx.exec("DELETE FROM sessions WHERE user_id = ?", {id});
+    if (in.disabled && *in.disabled) {
+      tx.exec("DELETE FROM sessions WHERE user_id = ?", {id});
+      tx.exec("DELETE FROM api_tokens WHERE user_id = ?", {id});
+    } else if (hash) {
+      // A new password ends every other way in: sessions and API tokens, but the one in use.
+      tx.exec("DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", {id, in.keep_credential});
+      tx.exec("DELETE FROM api_tokens WHERE user_id = ? AND token_hash <> ?", {id, in.keep_credential});
+    }
     out = *load_user(tx, id);
     json changes = audit::diff(*before, out);
     changes.erase("version");
@@ -288,7 +306,7 @@ json StaffService::create_department(const Principal& p, const std::string& name
   db_.write([&](Tx& tx) {
     auth::require(tx, p, Action::create, Subject{"department"});
     if (tx.one("SELECT 1 FROM departments WHERE name = ?", {name}))
-      throw ApiError{409, i18n::t(p.lang, "err.conflict"), "", {{"name", i18n::t(p.lang, "err.department_taken"), "taken"}}};
+      throw ApiError{core::ErrorKind::conflict, i18n::t(p.lang, "err.conflict"), "", {{"name", i18n::t(p.lang, "err.department_taken"), "taken"}}};
     auto r = tx.one("INSERT INTO departments (name, created_at) VALUES (?, ?) RETURNING id, name, version, created_at",
                     {name, store::now_iso()});
     audit::record(tx, &p, "create", "department", r->str(0), {{"name", {{"from", nullptr}, {"to", name}}}});

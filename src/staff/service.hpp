@@ -1,7 +1,7 @@
 #pragma once
 // Staff: users, departments, role assignment, and job descriptions with their acknowledgement
 // log (журнал ознакомления). Every write checks the central policy, runs in one transaction and
-// is audited in it. Errors come back as http::ApiError (403, 404, 409, 412, 422).
+// is audited in it. Errors come back as core::DomainError (403, 404, 409, 412, 422).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +19,11 @@ struct UserInput {
   std::optional<std::string> login, full_name, email, password, department, lang;
   std::optional<std::vector<std::string>> roles;
   std::optional<bool> disabled;
+  // A user changing their own password must give the current one. A password change ends every
+  // other session and API token of the user; `keep_credential` (auth::token_hash of the session
+  // cookie or Bearer token that made the change) is the one that stays.
+  std::optional<std::string> current_password;
+  std::string keep_credential;
 };
 
 struct JobInput {

@@ -104,17 +104,8 @@ std::vector<std::string> migrate(Database& db) {
     db.write([&](Tx& tx) {
       serialise(tx);
       if (tx.one("SELECT 1 FROM schema_migrations WHERE version = ?", {version})) return;
-      // Statements are separated by lines holding only ";" or by ";\n" at line end.
-      std::string sql(f->data);
-      std::size_t start = 0;
-      while (start < sql.size()) {
-        auto end = sql.find(";\n", start);
-        if (end == std::string::npos) end = sql.size();
-        std::string stmt = sql.substr(start, end - start);
-        start = end + 2;
-        bool blank = stmt.find_first_not_of(" \t\r\n") == std::string::npos;
-        if (!blank) tx.exec(stmt);
-      }
+      // The file runs as one script: the database splits it (trigger bodies stay whole).
+      tx.script(std::string(f->data));
       tx.exec("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", {version, now_iso()});
       applied.push_back(version);
     });

@@ -87,8 +87,17 @@ class Tx {
   virtual std::int64_t exec(std::string_view sql, const Params& params = {}) = 0;
   // The first row, or nullopt.
   std::optional<Row> one(std::string_view sql, const Params& params = {});
+  // Runs a script of several statements without parameters, as the database's own parser splits
+  // it (so that trigger and function bodies with ';' inside stay whole): migrations. Throws DbError.
+  virtual void script(const std::string& sql) = 0;
+  // How many prepared statements this connection keeps (at most kStatementCacheSize + 1).
+  virtual std::size_t cached_statements() const = 0;
   virtual Backend backend() const = 0;
 };
+
+// Prepared statements kept per connection at the most; past it the idle ones are dropped (SQL
+// built with a varying number of terms would otherwise grow the cache without bound).
+inline constexpr std::size_t kStatementCacheSize = 256;
 
 struct PoolStats {
   int size = 0;    // connections open
@@ -128,6 +137,10 @@ class Database {
 struct DbOptions {
   int pool_size = 8;               // max connections
   int busy_timeout_ms = 5000;      // SQLite
+  // SQLite's PRAGMA synchronous: FULL (the default) syncs the WAL at every commit, so that an
+  // acknowledged transaction survives a power loss; NORMAL syncs only at checkpoints (a process
+  // crash loses nothing, a power loss may lose the last commits). Ignored by PostgreSQL.
+  bool sqlite_synchronous_full = true;
 };
 
 // Opens "sqlite:PATH" or "postgresql://…" / "postgres://…". Throws DbError with a clear message.

@@ -289,7 +289,23 @@ class Conn {
     p.name = "sdelka_" + std::to_string(++counter_);
     Result r(PQprepare(pg_, p.name.c_str(), text.c_str(), 0, nullptr), &PQclear);
     if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail(pg_, r.get(), "prepare failed: " + sql_head(sql));
+    if (cache_.size() >= kStatementCacheSize) {
+      // Every statement but the new one goes; nothing runs between calls (PQexecPrepared waits).
+      for (auto i = cache_.begin(); i != cache_.end();) {
+        Result d(PQexec(pg_, ("DEALLOCATE " + i->second.name).c_str()), &PQclear);
+        i = cache_.erase(i);
+      }
+    }
     return cache_.emplace(std::string(sql), std::move(p)).first->second;
+  }
+
+  std::size_t cached() const { return cache_.size(); }
+
+  // A parameterless multi-statement script (the simple query protocol). Throws DbError.
+  void script(const std::string& sql) {
+    Result r(PQexec(pg_, sql.c_str()), &PQclear);
+    if (!r || (PQresultStatus(r.get()) != PGRES_COMMAND_OK && PQresultStatus(r.get()) != PGRES_TUPLES_OK))
+      fail(pg_, r.get(), "script failed: " + sql_head(sql));
   }
 
  private:
@@ -304,6 +320,15 @@ class PgTx final : public Tx {
  public:
   explicit PgTx(Conn& c) : c_(c) {}
   Backend backend() const override { return Backend::postgres; }
+  std::size_t cached_statements() const override { return c_.cached(); }
+  void script(const std::string& sql) override {
+    try {
+      c_.script(sql);
+    } catch (const DbError& e) {
+      if (!first_error_) first_error_ = e;
+      throw;
+    }
+  }
 
   Rows query(std::string_view sql, const Params& params) override {
     Result r = run(sql, params);

@@ -1,4 +1,4 @@
-// SQLite backend: WAL, synchronous=NORMAL, busy_timeout, foreign keys, one connection per
+// SQLite backend: WAL, synchronous=FULL (NORMAL on request), busy_timeout, foreign keys, one connection per
 // borrower from a bounded pool, prepared statements cached per connection.
 #include <sqlite3.h>
 
@@ -36,7 +36,7 @@ void configure_library() {
 
 class Conn {
  public:
-  Conn(const std::string& path, int busy_ms, SqliteHook hook) {
+  Conn(const std::string& path, int busy_ms, bool sync_full, SqliteHook hook) {
     configure_library();
     int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              nullptr);
@@ -48,7 +48,7 @@ class Conn {
     sqlite3_busy_timeout(db_, busy_ms);
     sqlite3_extended_result_codes(db_, 1);
     run("PRAGMA journal_mode=WAL");
-    run("PRAGMA synchronous=NORMAL");
+    run(sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     run("PRAGMA foreign_keys=ON");
     run("PRAGMA temp_store=MEMORY");
     run("PRAGMA cache_size=-65536");
@@ -87,8 +87,30 @@ class Conn {
     sqlite3_stmt* st = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &st, nullptr);
     if (rc != SQLITE_OK) fail(db_, rc, "prepare");
+    if (cache_.size() >= kStatementCacheSize) {
+      // Drop the statements not running now (an outer `each` may still be stepping one).
+      for (auto i = cache_.begin(); i != cache_.end();) {
+        if (sqlite3_stmt_busy(i->second)) {
+          ++i;
+        } else {
+          sqlite3_finalize(i->second);
+          i = cache_.erase(i);
+        }
+      }
+    }
     cache_.emplace(std::string(sql), st);
     return st;
+  }
+  std::size_t cached() const { return cache_.size(); }
+
+  void script(const std::string& sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : "";
+      sqlite3_free(err);
+      fail(db_, rc, "script: " + msg);
+    }
   }
 
   sqlite3* handle() { return db_; }
@@ -112,6 +134,8 @@ class SqliteTx final : public Tx {
     step_all(sql, params, nullptr);
     return sqlite3_changes64(c_.handle());
   }
+  void script(const std::string& sql) override { c_.script(sql); }
+  std::size_t cached_statements() const override { return c_.cached(); }
   void each(std::string_view sql, const Params& params, const std::function<void(const Cursor&)>& fn) override {
     sqlite3_stmt* st = c_.prepare(sql);
     Reset reset{st};
@@ -191,7 +215,9 @@ class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(std::string path, const DbOptions& o, SqliteHook hook)
       : path_(std::move(path)),
-        pool_(o.pool_size, [this, ms = o.busy_timeout_ms, hook] { return std::make_unique<Conn>(path_, ms, hook); }) {
+        pool_(o.pool_size, [this, ms = o.busy_timeout_ms, full = o.sqlite_synchronous_full, hook] {
+          return std::make_unique<Conn>(path_, ms, full, hook);
+        }) {
     auto lease = pool_.acquire();  // fail early on an unopenable path
   }
   Backend backend() const override { return Backend::sqlite; }

@@ -1,5 +1,6 @@
 #include "web/app.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -9,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "auth/crypto.hpp"
+#include "core/text.hpp"
 #include "i18n/i18n.hpp"
 #include "store/database.hpp"
 #include "web/context.hpp"
@@ -31,7 +33,7 @@ std::optional<std::int64_t> if_match(const Request& r) {
   std::int64_t out = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
   if (ec != std::errc() || p != v.data() + v.size() || v.empty())
-    throw ApiError{400, i18n::t(r.ctx->lang, "err.if_match"), "", {{"If-Match", i18n::t(r.ctx->lang, "err.if_match"), "format"}}};
+    throw ApiError{core::ErrorKind::bad_request, i18n::t(r.ctx->lang, "err.if_match"), "", {{"If-Match", i18n::t(r.ctx->lang, "err.if_match"), "format"}}};
   return out;
 }
 
@@ -56,7 +58,7 @@ PageParams page_params(const Request& r, int def, int max) {
     if (!v || *v < 0) errs.push_back({"after", i18n::t(lang, "err.after"), "format"});
     else out.after = *v;
   }
-  if (!errs.empty()) throw ApiError{422, i18n::t(lang, "err.validation"), "", errs};
+  if (!errs.empty()) throw ApiError{core::ErrorKind::invalid, i18n::t(lang, "err.validation"), "", errs};
   return out;
 }
 
@@ -68,7 +70,7 @@ Response with_etag(int status, const nlohmann::json& record) {
 
 std::int64_t id_param(const Request& r, const std::string& name) {
   auto v = parse_int(r.params.at(name));
-  if (!v || *v <= 0) throw ApiError{404, i18n::t(r.ctx->lang, "err.not_found"), i18n::t(r.ctx->lang, "err.not_found.detail")};
+  if (!v || *v <= 0) throw ApiError{core::ErrorKind::not_found, i18n::t(r.ctx->lang, "err.not_found"), i18n::t(r.ctx->lang, "err.not_found.detail")};
   return *v;
 }
 
@@ -132,6 +134,7 @@ std::string Metrics::render(const http::Router& router, const store::Database& d
 
 App::App(store::Database& db, WebOptions opts)
     : db_(db), opts_(opts), auth_(db, opts.auth), staff_(db), clients_(db), imports_(db, clients_, opts.files_dir) {
+  set_cookies_secure(opts.behind_https);
   register_ops(*this);
   register_auth_api(*this);
   register_auth_pages(*this);
@@ -161,8 +164,35 @@ static std::string choose_lang(const Request& req) {
   return "ru";
 }
 
+// The client's address behind trusted proxies: X-Forwarded-For read from the right, skipping
+// trusted proxies; the first other address is the client. A request from anyone else keeps its
+// socket address (a client cannot set its own address by sending the header).
+std::string client_address(const Request& req, const std::vector<std::string>& trusted) {
+  auto is_trusted = [&](std::string_view ip) { return std::find(trusted.begin(), trusted.end(), ip) != trusted.end(); };
+  if (trusted.empty() || !is_trusted(req.remote_ip)) return req.remote_ip;
+  std::string client = req.remote_ip;
+  for (const auto& [k, v] : req.headers) {
+    if (k != "x-forwarded-for") continue;
+    std::string_view rest = v;
+    while (!rest.empty()) {
+      auto comma = rest.rfind(',');
+      std::string_view part = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
+      while (!part.empty() && (part.front() == ' ' || part.front() == '\t')) part.remove_prefix(1);
+      while (!part.empty() && (part.back() == ' ' || part.back() == '\t')) part.remove_suffix(1);
+      if (part.empty() || part.size() > 45 ||
+          part.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos)
+        return client;  // not an address: stop at what is known
+      client = std::string(part);
+      if (!is_trusted(part)) return client;
+    }
+  }
+  return client;
+}
+
 Response App::handle(Request& req) {
   const auto t0 = std::chrono::steady_clock::now();
+  req.remote_ip = client_address(req, opts_.trusted_proxies);
   req.ctx = std::make_shared<RequestContext>();
   req.ctx->lang = choose_lang(req);
   bool mismatch = false;
@@ -174,19 +204,24 @@ Response App::handle(Request& req) {
   } catch (const ApiError& e) {
     resp = (route ? route->options.api : api_path) ? http::problem(e, req.path) : error_page(req, e);
   } catch (const store::DbError& e) {
-    if (e.kind == store::DbError::Kind::busy || e.kind == store::DbError::Kind::connection) {
+    if (e.kind == store::DbError::Kind::unique_violation) {
+      // Two requests raced to create the same thing (a key, a unique value): the loser is told so.
+      spdlog::warn(nlohmann::json{{"event", "unique_conflict"}, {"path", req.path}, {"error", e.what()}}.dump());
+      ApiError err{core::ErrorKind::conflict, i18n::t(req.ctx->lang, "err.conflict"), i18n::t(req.ctx->lang, "err.conflict.race")};
+      resp = (route ? route->options.api : api_path) ? http::problem(err, req.path) : error_page(req, err);
+    } else if (e.kind == store::DbError::Kind::busy || e.kind == store::DbError::Kind::connection) {
       spdlog::warn(nlohmann::json{{"event", "db_unavailable"}, {"path", req.path}, {"error", e.what()}}.dump());
-      ApiError err{503, i18n::t(req.ctx->lang, "err.unavailable"), i18n::t(req.ctx->lang, "err.unavailable.detail")};
+      ApiError err{core::ErrorKind::unavailable, i18n::t(req.ctx->lang, "err.unavailable"), i18n::t(req.ctx->lang, "err.unavailable.detail")};
       err.headers.emplace_back("Retry-After", "1");
       resp = api_path ? http::problem(err, req.path) : error_page(req, err);
     } else {
       spdlog::error(nlohmann::json{{"event", "db_error"}, {"path", req.path}, {"error", e.what()}}.dump());
-      ApiError err{500, i18n::t(req.ctx->lang, "err.internal"), ""};
+      ApiError err{core::ErrorKind::internal, i18n::t(req.ctx->lang, "err.internal"), ""};
       resp = api_path ? http::problem(err, req.path) : error_page(req, err);
     }
   } catch (const std::exception& e) {
     spdlog::error(nlohmann::json{{"event", "internal_error"}, {"path", req.path}, {"error", e.what()}}.dump());
-    ApiError err{500, i18n::t(req.ctx->lang, "err.internal"), ""};
+    ApiError err{core::ErrorKind::internal, i18n::t(req.ctx->lang, "err.internal"), ""};
     try {
       resp = api_path ? http::problem(err, req.path) : error_page(req, err);
     } catch (...) {
@@ -231,7 +266,7 @@ Response App::dispatch(Request& req, const http::Route* route) {
     bool mismatch = false;
     router_.match(req, mismatch);
     if (mismatch) {
-      ApiError e{405, i18n::t(lang, "err.method"), ""};
+      ApiError e{core::ErrorKind::method_not_allowed, i18n::t(lang, "err.method"), ""};
       std::string allow;
       for (const auto& rt : router_.routes()) {
         Request probe;
@@ -245,12 +280,28 @@ Response App::dispatch(Request& req, const http::Route* route) {
       e.headers.emplace_back("Allow", allow);
       throw e;
     }
-    throw ApiError{404, i18n::t(lang, "err.not_found"), i18n::t(lang, "err.not_found.detail")};
+    throw ApiError{core::ErrorKind::not_found, i18n::t(lang, "err.not_found"), i18n::t(lang, "err.not_found.detail")};
   }
   const auto& o = route->options;
   if (req.body.size() > o.body_limit)
-    throw ApiError{413, i18n::t(lang, "err.too_large"),
+    throw ApiError{core::ErrorKind::too_large, i18n::t(lang, "err.too_large"),
                    i18n::t(lang, "err.too_large.detail") + " " + std::to_string(o.body_limit)};
+
+  // Text is UTF-8 everywhere: a query parameter or form field that is not (after decoding) is
+  // refused here, before anything can store it and break every later JSON or XLSX answer.
+  {
+    auto check = [&](const std::vector<std::pair<std::string, std::string>>& kv) {
+      for (const auto& [k, v] : kv)
+        if (!core::valid_utf8(k) || !core::valid_utf8(v)) {
+          const std::string name = core::valid_utf8(k) ? k : std::string("?");
+          throw ApiError{core::ErrorKind::bad_request, i18n::t(lang, "err.validation"), "",
+                         {{name.substr(0, 100), i18n::t(lang, "err.utf8"), "encoding"}}};
+        }
+    };
+    if (!req.query_string.empty()) check(req.query_all());
+    if (auto ct = req.header("content-type"); ct && ct->find("application/x-www-form-urlencoded") != std::string_view::npos)
+      check(http::parse_form(req.body));
+  }
 
   // Flash message from the previous response.
   if (auto f = req.cookie("sdelka_flash")) {
@@ -262,12 +313,18 @@ Response App::dispatch(Request& req, const http::Route* route) {
     }
   }
 
+  // The metrics scraper's own token, checked before user authentication (it is not a user's).
+  if (o.access == http::Access::metrics && !opts_.metrics_token.empty())
+    if (auto authz = req.header("authorization");
+        authz && authz->rfind("Bearer ", 0) == 0 && auth::equal_ct(std::string(authz->substr(7)), opts_.metrics_token))
+      return route->handler(req);
+
   // Authentication: Bearer token first, then the session cookie.
   bool had_session_cookie = false;
   if (auto authz = req.header("authorization"); authz && authz->rfind("Bearer ", 0) == 0) {
     auto p = auth_.resolve_token(std::string(authz->substr(7)), req.remote_ip);
     if (!p) {
-      ApiError e{401, i18n::t(lang, "err.unauthorized"), i18n::t(lang, "err.token_invalid")};
+      ApiError e{core::ErrorKind::unauthorized, i18n::t(lang, "err.unauthorized"), i18n::t(lang, "err.token_invalid")};
       e.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
       throw e;
     }
@@ -286,9 +343,16 @@ Response App::dispatch(Request& req, const http::Route* route) {
   if (c.principal && !req.cookie("lang")) c.lang = std::string(i18n::normalize(c.principal->lang));
   if (c.principal) c.principal->lang = c.lang;
 
+  if (o.access == http::Access::metrics && !(c.principal && c.principal->has(auth::Role::admin))) {
+    ApiError e{c.principal ? core::ErrorKind::forbidden : core::ErrorKind::unauthorized,
+               i18n::t(c.lang, c.principal ? "err.forbidden.title" : "err.unauthorized"),
+               i18n::t(c.lang, c.principal ? "err.forbidden.detail" : "err.login_required")};
+    if (!c.principal) e.headers.emplace_back("WWW-Authenticate", "Bearer");
+    throw e;
+  }
   if (o.access == http::Access::user && !c.principal) {
     if (o.api) {
-      ApiError e{401, i18n::t(c.lang, "err.unauthorized"),
+      ApiError e{core::ErrorKind::unauthorized, i18n::t(c.lang, "err.unauthorized"),
                  i18n::t(c.lang, had_session_cookie ? "err.session_expired" : "err.login_required")};
       e.headers.emplace_back("WWW-Authenticate", "Bearer");
       throw e;
@@ -315,7 +379,7 @@ Response App::dispatch(Request& req, const http::Route* route) {
     }
     if (expected.empty() || given.empty() || !auth::equal_ct(expected, given)) {
       spdlog::warn(nlohmann::json{{"event", "csrf_rejected"}, {"path", req.path}, {"ip", req.remote_ip}}.dump());
-      throw ApiError{403, i18n::t(c.lang, "err.csrf"), i18n::t(c.lang, "err.csrf.detail")};
+      throw ApiError{core::ErrorKind::forbidden, i18n::t(c.lang, "err.csrf"), i18n::t(c.lang, "err.csrf.detail")};
     }
   }
   if (!c.principal && c.csrf.empty()) c.csrf = req.cookie("sdelka_precsrf").value_or("");
@@ -324,17 +388,21 @@ Response App::dispatch(Request& req, const http::Route* route) {
   return route->handler(req);
 }
 
+// A key still "in progress" after this long was taken by a request that never finished (its process
+// died): the handler timeout is 120 s.
+constexpr std::int64_t kIdempotencyAbandonSeconds = 180;
+
 Response App::with_idempotency(Request& req, const http::Route& route) {
   const auto& p = *req.ctx->principal;
   const std::string key(req.header("idempotency-key").value());
   const auto& lang = req.ctx->lang;
   if (key.empty() || key.size() > 255)
-    throw ApiError{400, i18n::t(lang, "err.idempotency_key"), "", {{"Idempotency-Key", i18n::t(lang, "err.idempotency_key"), "format"}}};
+    throw ApiError{core::ErrorKind::bad_request, i18n::t(lang, "err.idempotency_key"), "", {{"Idempotency-Key", i18n::t(lang, "err.idempotency_key"), "format"}}};
   const std::string hash = auth::token_hash(req.method + " " + req.path + "\n" + req.body);
   std::optional<Response> replay;
   db_.write([&](store::Tx& tx) {
     tx.exec("DELETE FROM idempotency_keys WHERE user_id = ? AND created_at < ?", {p.user_id, store::iso_after(-24 * 3600)});
-    auto r = tx.one("SELECT request_hash, status, response, headers FROM idempotency_keys WHERE user_id = ? AND idem_key = ?",
+    auto r = tx.one("SELECT request_hash, status, response, headers, created_at FROM idempotency_keys WHERE user_id = ? AND idem_key = ?",
                     {p.user_id, key});
     if (!r) {
       tx.exec("INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, created_at) VALUES (?, ?, ?, 0, ?)",
@@ -342,8 +410,15 @@ Response App::with_idempotency(Request& req, const http::Route& route) {
       return;
     }
     if (r->str(0) != hash)
-      throw ApiError{422, i18n::t(lang, "err.idempotency_mismatch"), "", {{"Idempotency-Key", i18n::t(lang, "err.idempotency_mismatch"), "mismatch"}}};
-    if (r->i64(1) == 0) throw ApiError{409, i18n::t(lang, "err.idempotency_busy"), ""};
+      throw ApiError{core::ErrorKind::invalid, i18n::t(lang, "err.idempotency_mismatch"), "", {{"Idempotency-Key", i18n::t(lang, "err.idempotency_mismatch"), "mismatch"}}};
+    if (r->i64(1) == 0) {
+      // In progress — or left behind by a process that died after taking the key: a key busy for
+      // longer than a request may take is free again.
+      if (r->str(4) >= store::iso_after(-kIdempotencyAbandonSeconds))
+        throw ApiError{core::ErrorKind::conflict, i18n::t(lang, "err.idempotency_busy"), ""};
+      tx.exec("UPDATE idempotency_keys SET created_at = ? WHERE user_id = ? AND idem_key = ?", {store::now_iso(), p.user_id, key});
+      return;
+    }
     Response out;
     out.status = static_cast<int>(r->i64(1));
     out.body = r->str(2);

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "auth/service.hpp"
 #include "clients/jobs.hpp"
@@ -21,6 +22,11 @@ struct WebOptions {
   bool access_log = true;     // one JSON log line per request
   std::size_t body_limit = 1 << 20;
   std::string files_dir = "data/files";  // uploads and import reports
+  // Addresses of reverse proxies (nginx) whose X-Forwarded-For is believed: the client is then the
+  // last address in it that is not a trusted proxy (login limits, audit, logs). Exact addresses.
+  std::vector<std::string> trusted_proxies;
+  // Bearer token of the metrics scraper for /metrics ("" = only signed-in administrators).
+  std::string metrics_token;
   auth::AuthOptions auth;
 };
 

@@ -35,7 +35,8 @@ void register_ops(App& app) {
         [&app](Request&) {
           return Response::text(200, app.metrics_text(), "text/plain; version=0.0.4; charset=utf-8");
         },
-        {.access = Access::public_, .api = true, .summary = "Prometheus metrics"});
+        {.access = Access::metrics, .api = true,
+         .summary = "Prometheus metrics (Bearer [server] metrics_token, or a signed-in administrator)"});
   r.add("GET", "/api/v1/openapi.json",
         [](Request&) {
           auto resp = Response::text(200, openapi_document(), "application/json");
@@ -49,8 +50,7 @@ void register_ops(App& app) {
         [&app](Request& req) {
           auto f = req.form();
           std::string lang(i18n::normalize(f["lang"]));
-          std::string back = f["back"];
-          if (back.empty() || back[0] != '/' || back.rfind("//", 0) == 0) back = "/";
+          std::string back = http::safe_local_path(f["back"]).value_or("/");
           auto resp = Response::redirect(req, back);
           resp.set("Set-Cookie", app.cookie("lang", lang, 365 * 24 * 3600));
           if (req.ctx->principal) {

@@ -1,3 +1,4 @@
+#include <atomic>
 #include "web/render.hpp"
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,13 @@ const std::vector<core::EmbeddedFile>& asset_files();
 }  // namespace sdelka
 
 namespace sdelka::web {
+
+namespace {
+std::atomic<bool> g_cookies_secure{false};
+std::string cookie_tail() { return g_cookies_secure.load() ? "; HttpOnly; SameSite=Lax; Secure" : "; HttpOnly; SameSite=Lax"; }
+}  // namespace
+
+
 namespace {
 
 struct Templates {
@@ -157,19 +165,21 @@ http::Response page(http::Request& req, int status, const std::string& name, mst
   m.emplace("title", i18n::t(c.lang, title_key));
   m.emplace("content", content);
   auto r = http::Response::html(status, mstch::render(t.partials.at("layout"), m, t.partials));
-  if (!c.flash.empty()) r.set("Set-Cookie", "sdelka_flash=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+  if (!c.flash.empty()) r.set("Set-Cookie", "sdelka_flash=; Path=/; Max-Age=0" + cookie_tail());
   return r;
 }
 
 http::Response error_page(http::Request& req, const http::ApiError& e) {
-  mstch::map d{{"status", std::to_string(e.status)}, {"title", e.title}, {"detail", e.detail}};
-  auto r = page(req, e.status, "error", d, "error.title");
+  mstch::map d{{"status", std::to_string(http::status_of(e.kind))}, {"title", e.title}, {"detail", e.detail}};
+  auto r = page(req, http::status_of(e.kind), "error", d, "error.title");
   for (const auto& [k, v] : e.headers) r.set(k, v);
   return r;
 }
 
+void set_cookies_secure(bool secure) { g_cookies_secure.store(secure); }
+
 void set_flash(http::Response& r, const std::string& kind, const std::string& text) {
-  r.set("Set-Cookie", "sdelka_flash=" + http::url_encode(kind + ":" + text) + "; Path=/; Max-Age=60; HttpOnly; SameSite=Lax");
+  r.set("Set-Cookie", "sdelka_flash=" + http::url_encode(kind + ":" + text) + "; Path=/; Max-Age=60" + cookie_tail());
 }
 
 mstch::map field_errors(const http::ApiError& e) {

@@ -17,6 +17,8 @@ http::Response page(http::Request& req, int status, const std::string& name, mst
 std::string fragment(http::Request& req, const std::string& name, mstch::map data);
 // The error page for an ApiError on an HTML route.
 http::Response error_page(http::Request& req, const http::ApiError& e);
+// Adds Secure to the cookies set here (flash) when the site is served over HTTPS; set once at start.
+void set_cookies_secure(bool secure);
 // Sets a one-shot flash message (shown on the next page) on a response.
 void set_flash(http::Response& r, const std::string& kind, const std::string& text);
 // Field errors as a template map: {"errors.<field>": message} flattened into "err_<field>".

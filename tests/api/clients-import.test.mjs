@@ -63,6 +63,18 @@ describe('clients import and export', () => {
     for (const url of [`/api/v1/imports/${up.body.id}`, `/api/v1/imports/${up.body.id}/preview`, `/api/v1/imports/${up.body.id}/report`])
       expectProblem(await call(server, 'GET', url, { token: client }), 404);
     expectProblem(await call(server, 'POST', `/api/v1/imports/${up.body.id}/start`, { token: client, json: {} }), 404);
+    // Nor add to an upload in chunks (issue 11): the job is not theirs.
+    const first = await call(server, 'POST', `/api/v1/imports?file_name=y.csv&size=${CSV1251.length + 10}`, {
+      token: sales, body: CSV1251, headers: { 'content-type': 'application/octet-stream' },
+    });
+    expectStatus(first, 201);
+    assert.equal(first.body.status, 'uploading');
+    expectProblem(await call(server, 'PUT', `/api/v1/imports/${first.body.id}/content?offset=${CSV1251.length}`, {
+      token: client, body: 'aaaaaaaaaa', headers: { 'content-type': 'application/octet-stream' },
+    }), 404);
+    expectProblem(await call(server, 'PUT', `/api/v1/imports/${first.body.id}/content?offset=x`, {
+      token: sales, body: 'aaaaaaaaaa', headers: { 'content-type': 'application/octet-stream' },
+    }), 422, ['offset']);
   });
 
   test('bad uploads and bad start options are refused by name', async () => {

@@ -94,7 +94,7 @@ function freshDatabase(dir) {
 // args: more `sdelka serve` arguments (e.g. ['--workers', '2']).
 // reuse: a stopped server's {dir, db} to start again on the same data (the dir is then kept by
 // the first server's stop({ keep: true })).
-export async function startServer({ demo = true, args: extra = [], reuse = null } = {}) {
+export async function startServer({ demo = true, args: extra = [], reuse = null, env: extraEnv = {} } = {}) {
   if (!fs.existsSync(BINARY)) throw new Error(`${BINARY} not found: build it first (SDELKA_BUILD_DIR=${BUILD_DIR})`);
   const dir = reuse ? reuse.dir : fs.mkdtempSync(path.join(os.tmpdir(), 'sdelka-api-'));
   const db = reuse ? reuse.db : freshDatabase(dir);
@@ -110,7 +110,7 @@ export async function startServer({ demo = true, args: extra = [], reuse = null 
     const log = fs.openSync(logPath, 'a');
     const child = spawn(BINARY, args, {
       stdio: ['ignore', log, log],
-      env: { ...process.env, SDELKA_ADMIN_PASSWORD: PASSWORD },
+      env: { ...process.env, SDELKA_ADMIN_PASSWORD: PASSWORD, ...extraEnv },
     });
     fs.closeSync(log);
     let exited = null;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  ROOT, startServer, call, expectStatus, expectProblem, tokenFor,
+  ROOT, PASSWORD, startServer, call, expectStatus, expectProblem, tokenFor,
 } from './harness.mjs';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -42,6 +42,20 @@ describe('operations endpoints', () => {
     if (server) await server.stop();
   });
 
+  test('GET /metrics needs the scraper token or an administrator (issue 11)', async () => {
+    expectProblem(await call(server, 'GET', '/metrics'), 401);
+    const sales = await call(server, 'POST', '/api/v1/auth/token', { json: { login: 'sales', password: PASSWORD } });
+    if (sales.status === 200) expectProblem(await call(server, 'GET', '/metrics', { token: sales.body.token }), 403);
+    const scraper = await startServer({ demo: false, env: { SDELKA_METRICS_TOKEN: 'scrape-token-0123456789' } });
+    try {
+      expectStatus(await call(scraper, 'GET', '/metrics', { token: 'scrape-token-0123456789' }), 200);
+      expectProblem(await call(scraper, 'GET', '/metrics', { token: 'scrape-token-wrong-000000' }), 401);
+      expectProblem(await call(scraper, 'GET', '/metrics'), 401);
+    } finally {
+      await scraper.stop();
+    }
+  });
+
   test('GET /healthz is 200 JSON saying the database answers', async () => {
     const res = await call(server, 'GET', '/healthz');
     expectStatus(res, 200);
@@ -55,7 +69,7 @@ describe('operations endpoints', () => {
     expectProblem(await call(server, 'GET', '/api/v1/me'), 401);
     expectProblem(await call(server, 'GET', '/api/v1/nothing-here'), 404);
 
-    const res = await call(server, 'GET', '/metrics');
+    const res = await call(server, 'GET', '/metrics', { token: admin });
     expectStatus(res, 200);
     assert.match(res.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
     const text = res.text;

@@ -51,6 +51,28 @@ TEST(Http, FormAndCookiesDecode) {
   EXPECT_EQ(http::url_decode("%zz%4", false), "%zz%4");
 }
 
+TEST(Http, SafeLocalPathAcceptsOnlySameOriginPaths) {
+  for (const char* ok : {"/", "/companies", "/companies?q=%D0%A0&segment=vip", "/persons/12#card", "/a/b/c"})
+    EXPECT_EQ(http::safe_local_path(ok).value_or("REFUSED"), ok) << ok;
+  for (const char* bad : {"", "companies", "//evil.example", "/\\evil.example", "/\t/evil.example", "/x\r\nSet-Cookie: a=1",
+                          "/%2F/evil.example", "/%5Cevil", "/%252F/evil.example", "/%0d%0aSet-Cookie:a", "https://evil.example",
+                          "javascript:alert(1)", "/a b", "/\x7f", "/\xd0\xa0"})
+    EXPECT_FALSE(http::safe_local_path(bad).has_value()) << bad;
+  EXPECT_FALSE(http::safe_local_path(std::string_view("/ok\0x", 5)).has_value());
+}
+
+TEST(Http, HeaderValuesWithLineBreaksAreRefused) {
+  EXPECT_TRUE(http::header_value_ok("attachment; filename=\"a.csv\""));
+  EXPECT_TRUE(http::header_value_ok("a\tb"));
+  EXPECT_FALSE(http::header_value_ok("/x\r\nSet-Cookie: evil=1"));
+  EXPECT_FALSE(http::header_value_ok("a\nb"));
+  EXPECT_FALSE(http::header_value_ok(std::string_view("a\0b", 3)));
+  EXPECT_TRUE(http::header_name_ok("X-CSRF-Token"));
+  EXPECT_FALSE(http::header_name_ok("X Bad"));
+  EXPECT_FALSE(http::header_name_ok("X:"));
+  EXPECT_FALSE(http::header_name_ok(""));
+}
+
 TEST(Text, Utf8Validation) {
   EXPECT_TRUE(core::valid_utf8("Сделка ₽ 😀"));
   EXPECT_FALSE(core::valid_utf8("\xC0\xAF"));          // overlong '/'
@@ -77,7 +99,7 @@ TEST(JsonBody, NamesEveryBadField) {
     b.finish();
     FAIL() << "expected 422";
   } catch (const http::ApiError& e) {
-    EXPECT_EQ(e.status, 422);
+    EXPECT_EQ(http::status_of(e.kind), 422);
     ASSERT_EQ(e.fields.size(), 3u);
     EXPECT_EQ(e.fields[0].field, "login");
     EXPECT_EQ(e.fields[0].message, "Должно быть строкой");
@@ -93,7 +115,7 @@ TEST(JsonBody, RejectsMalformedUnknownAndNonUtf8) {
       http::JsonBody b(q, "en", {"a"});
       return 0;
     } catch (const http::ApiError& e) {
-      return e.status;
+      return http::status_of(e.kind);
     }
   };
   EXPECT_EQ(status_of(json_request("{\"a\": ")), 400);

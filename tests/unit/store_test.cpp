@@ -111,6 +111,45 @@ TEST_P(StoreTest, BackendAndDescribe) {
 
 // A database migrated by a newer sdelka (a migration this binary does not know) is refused, and
 // nothing is applied to it.
+// Issue 11: a script runs as the database splits it, so a trigger body with ";\n" inside stays whole.
+TEST_P(StoreTest, ScriptKeepsTriggerBodiesWhole) {
+  const std::string sqlite_script =
+      "CREATE TABLE t_script (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);\n"
+      "CREATE TABLE t_script_log (n INTEGER NOT NULL);\n"
+      "CREATE TRIGGER t_script_ai AFTER INSERT ON t_script BEGIN\n"
+      "  INSERT INTO t_script_log (n) VALUES (NEW.n);\n"
+      "  INSERT INTO t_script_log (n) VALUES (NEW.n * 10);\n"
+      "END;\n";
+  const std::string pg_script =
+      "CREATE TABLE t_script (id BIGSERIAL PRIMARY KEY, n BIGINT NOT NULL);\n"
+      "CREATE TABLE t_script_log (n BIGINT NOT NULL);\n"
+      "CREATE FUNCTION t_script_f() RETURNS trigger AS $$ BEGIN\n"
+      "  INSERT INTO t_script_log (n) VALUES (NEW.n);\n"
+      "  INSERT INTO t_script_log (n) VALUES (NEW.n * 10);\n"
+      "  RETURN NEW;\n"
+      "END; $$ LANGUAGE plpgsql;\n"
+      "CREATE TRIGGER t_script_ai AFTER INSERT ON t_script FOR EACH ROW EXECUTE FUNCTION t_script_f();\n";
+  db_->write([&](Tx& tx) { tx.script(GetParam() == Backend::sqlite ? sqlite_script : pg_script); });
+  db_->write([&](Tx& tx) { tx.exec("INSERT INTO t_script (n) VALUES (?)", {std::int64_t{7}}); });
+  EXPECT_EQ(count(*db_, "t_script_log"), 2);
+  // A broken script fails and leaves nothing of itself behind.
+  EXPECT_THROW(db_->write([&](Tx& tx) { tx.script("CREATE TABLE t_half (x INTEGER);\nTHIS IS NOT SQL;\n"); }), DbError);
+  EXPECT_THROW(count(*db_, "t_half"), DbError);
+}
+
+// Issue 11: the per-connection statement cache stays bounded however many distinct texts run.
+TEST_P(StoreTest, StatementCacheIsBounded) {
+  db_ = open(DbOptions{.pool_size = 1});
+  std::size_t most = 0;
+  for (int i = 0; i < 3 * static_cast<int>(kStatementCacheSize); ++i)
+    db_->read([&](Tx& tx) {
+      EXPECT_EQ(tx.one("SELECT " + std::to_string(i) + " + ?", {std::int64_t{1}})->i64(0), i + 1);
+      most = std::max(most, tx.cached_statements());
+    });
+  EXPECT_LE(most, kStatementCacheSize + 1);
+  EXPECT_GT(most, 0u);
+}
+
 TEST_P(StoreTest, MigrateRefusesADatabaseFromANewerVersion) {
   migrate(*db_);
   db_->write([](Tx& tx) {
@@ -538,4 +577,22 @@ TEST(StoreTime, NowIsoIsUtcToTheMillisecond) {
   }
   EXPECT_TRUE(matched) << s;
   EXPECT_GT(iso_after(86400), s);
+}
+
+// Issue 11, defect 6: SQLite commits are durable against power loss by default (synchronous=FULL);
+// NORMAL only when asked for.
+TEST(StoreSqlite, SynchronousIsFullByDefaultAndNormalOnRequest) {
+  const auto dir = fs::temp_directory_path() / ("sdelka-sync-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  auto mode = [&](const DbOptions& o, const std::string& name) {
+    auto db = open_database("sqlite:" + (dir / name).string(), o);
+    std::int64_t v = -1;
+    db->read([&](Tx& tx) { v = tx.one("PRAGMA synchronous")->i64(0); });
+    return v;
+  };
+  EXPECT_EQ(mode(DbOptions{}, "a.db"), 2);  // FULL
+  DbOptions normal;
+  normal.sqlite_synchronous_full = false;
+  EXPECT_EQ(mode(normal, "b.db"), 1);  // NORMAL
+  fs::remove_all(dir);
 }

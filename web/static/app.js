@@ -8,27 +8,45 @@
   document.addEventListener("htmx:configRequest", function (e) {
     e.detail.headers["X-CSRF-Token"] = csrf();
   });
-  // Import upload: the file goes as the raw request body (no multipart), then the job page opens.
+  // Import upload: the file goes as raw request bodies (no multipart) of at most data-chunk bytes
+  // each — the first with ?size= of the whole file, the rest as PUT …/content?offset= — then the
+  // job page opens. The server reads no body larger than one chunk.
+  function problemText(r, body) {
+    if (body && body.errors && body.errors.length) return body.errors[0].reason;
+    return (body && (body.detail || body.title)) || String(r.status);
+  }
   document.addEventListener("submit", function (e) {
     var form = e.target;
     if (!form.matches || !form.matches("form[data-upload]")) return;
     e.preventDefault();
     var input = form.querySelector('input[type="file"]');
     var err = document.getElementById("import-error");
+    var bar = document.getElementById("import-upload-progress");
     if (!input.files.length) { err.textContent = err.getAttribute("data-empty") || input.title || "—"; input.setAttribute("aria-invalid", "true"); return; }
     var file = input.files[0];
+    var chunk = parseInt(form.getAttribute("data-chunk"), 10) || 524288;
     var url = form.getAttribute("data-upload");
-    fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "file_name=" + encodeURIComponent(file.name), {
-      method: "POST", body: file, credentials: "same-origin",
-      headers: { "Content-Type": "application/octet-stream", "X-CSRF-Token": csrf() }
-    }).then(function (r) {
-      return r.json().then(function (body) {
-        if (r.ok) { window.location.href = "/imports/" + body.id; return; }
-        var msg = body.errors && body.errors.length ? body.errors[0].reason : (body.title || String(r.status));
-        err.textContent = msg;
-        input.setAttribute("aria-invalid", "true");
+    var headers = { "Content-Type": "application/octet-stream", "X-CSRF-Token": csrf() };
+    function fail(msg) { err.textContent = msg; input.setAttribute("aria-invalid", "true"); if (bar) bar.hidden = true; }
+    function send(method, target, blob) {
+      return fetch(target, { method: method, body: blob, credentials: "same-origin", headers: headers }).then(function (r) {
+        return r.json().then(function (body) {
+          if (!r.ok) throw new Error(problemText(r, body));
+          return body;
+        });
       });
-    }).catch(function (x) { err.textContent = String(x); });
+    }
+    function rest(job, offset) {
+      if (bar) { bar.hidden = false; bar.value = Math.round(offset * 100 / (file.size || 1)); }
+      if (offset >= file.size) { window.location.href = "/imports/" + job.id; return; }
+      var end = Math.min(offset + chunk, file.size);
+      return send("PUT", "/api/v1/imports/" + job.id + "/content?offset=" + offset, file.slice(offset, end))
+        .then(function (j) { return rest(j, end); });
+    }
+    var first = file.slice(0, Math.min(chunk, file.size));
+    send("POST", url + (url.indexOf("?") < 0 ? "?" : "&") + "file_name=" + encodeURIComponent(file.name) + "&size=" + file.size, first)
+      .then(function (job) { return rest(job, Math.min(chunk, file.size)); })
+      .catch(function (x) { fail(x.message || String(x)); });
   });
   document.addEventListener("DOMContentLoaded", function () {
     var nav = document.getElementById("main-nav");

@@ -1,0 +1,61 @@
+#pragma once
+// The one domain error type. Services, policy, audit and jobs throw it for anything a caller did
+// wrong or may not do; the HTTP layer maps its kind to a status code in one place
+// (http::status_of) and writes it as problem+json or an error page; background loops catch it like
+// any std::exception. Defined below http/, so that services and engines need nothing of HTTP.
+#include <exception>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace sdelka::core {
+
+enum class ErrorKind {
+  bad_request,            // a malformed value (a header, a parameter)            → 400
+  unauthorized,           // no or an expired login                              → 401
+  forbidden,              // the principal may not do this                       → 403
+  not_found,              // no such record, or one the principal may not see     → 404
+  method_not_allowed,     //                                                      → 405
+  conflict,               // a duplicate, a state that does not allow it          → 409
+  precondition_failed,    // a stale version (If-Match)                           → 412
+  too_large,              // a body or a file over its limit                       → 413
+  unsupported_media_type, //                                                      → 415
+  invalid,                // field errors                                         → 422
+  precondition_required,  // If-Match missing                                     → 428
+  rate_limited,           // too many attempts                                    → 429
+  internal,               //                                                      → 500
+  unavailable,            // the database or the server is busy; try again        → 503
+};
+
+// One field error: the field (JSON member or form input name), the message in the caller's
+// language, and a stable machine code ("required", "type", "format", "forbidden", …).
+struct FieldError {
+  std::string field;
+  std::string message;
+  std::string code;
+};
+
+class DomainError : public std::exception {
+ public:
+  DomainError(ErrorKind k, std::string title_, std::string detail_ = {}, std::vector<FieldError> fields_ = {})
+      : kind(k), title(std::move(title_)), detail(std::move(detail_)), fields(std::move(fields_)) {
+    what_ = detail.empty() ? title : title + ": " + detail;
+  }
+  const char* what() const noexcept override { return what_.c_str(); }
+
+  ErrorKind kind;
+  std::string title;   // one line, in the principal's language
+  std::string detail;  // may be empty
+  std::vector<FieldError> fields;
+  std::string type = "about:blank";
+  std::vector<std::pair<std::string, std::string>> headers = {};  // e.g. Retry-After
+  std::shared_ptr<nlohmann::json> extra = nullptr;                // extra members (e.g. "candidates")
+
+ private:
+  std::string what_;
+};
+
+}  // namespace sdelka::core
