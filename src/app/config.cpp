@@ -2,6 +2,8 @@
 // left unset from the TOML file and then from defaults.
 #include <toml++/toml.h>
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -56,6 +58,11 @@ std::string finish_config(Config& c) {
     if (c.sqlite_synchronous.empty()) c.sqlite_synchronous = t["database"]["sqlite_synchronous"].value_or(std::string());
   }
   if (!c.metrics_token.empty() && c.metrics_token.size() < 16) return "metrics_token must be at least 16 characters";
+  for (const auto& ip : c.trusted_proxies) {
+    unsigned char buf[16];
+    if (inet_pton(AF_INET, ip.c_str(), buf) != 1 && inet_pton(AF_INET6, ip.c_str(), buf) != 1)
+      return "trusted_proxies: " + ip + " is not an IP address (give each proxy's address; ranges are not supported)";
+  }
   for (auto& ch : c.sqlite_synchronous) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (c.sqlite_synchronous.empty()) c.sqlite_synchronous = "full";
   if (c.sqlite_synchronous != "full" && c.sqlite_synchronous != "normal")

@@ -66,6 +66,9 @@ void AuthService::reserve_attempt(const std::string& login_key, const std::strin
   }
 }
 
+// Keyed by a hash: a login of any length or bytes makes a valid key (text on PostgreSQL).
+std::string AuthService::login_key(const std::string& login) { return "login:" + token_hash(login); }
+
 void AuthService::release_attempt(const std::string& login_key, const std::string& ip_key) {
   db_.write([&](store::Tx& tx) {
     tx.exec("DELETE FROM login_attempts WHERE key = ?", {login_key});
@@ -75,8 +78,8 @@ void AuthService::release_attempt(const std::string& login_key, const std::strin
 
 std::optional<Principal> AuthService::authenticate(const std::string& login, const std::string& password,
                                                    const std::string& ip, const std::string& lang) {
-  const std::string login_key = "login:" + login.substr(0, 200);
-  const std::string ip_key = "ip:" + ip;
+  const std::string login_key = AuthService::login_key(login);
+  const std::string ip_key = AuthService::ip_key(ip);
   reserve_attempt(login_key, ip_key, lang);
   std::optional<std::int64_t> user_id;
   std::string hash;

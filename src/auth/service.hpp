@@ -55,13 +55,20 @@ class AuthService {
   // Loads a user's principal (roles, department) in a transaction; nullopt when missing/disabled.
   static std::optional<Principal> load_principal(store::Tx& tx, std::int64_t user_id);
 
- private:
+  // Password guesses are limited wherever a password is checked (login, and the current password
+  // of a password change):
   // Counts one attempt for the login and for the address before the password is hashed, in the
   // database (so that parallel guesses and several server processes share one count); throws 429
   // with Retry-After, counting nothing, when either is over its limit.
   void reserve_attempt(const std::string& login_key, const std::string& ip_key, const std::string& lang);
   // After a successful login: the login's count ends, the address's success is not held against it.
   void release_attempt(const std::string& login_key, const std::string& ip_key);
+  // The limiter's keys of a login and of an address.
+  static std::string login_key(const std::string& login);
+  static std::string ip_key(const std::string& ip) { return "ip:" + ip; }
+
+ private:
+
 
   store::Database& db_;
   AuthOptions opts_;

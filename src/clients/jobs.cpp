@@ -103,7 +103,7 @@ void ImportJobs::sweep() {
   std::vector<std::pair<std::int64_t, std::string>> ended, stale;
   db_.write([&](store::Tx& tx) {
     const auto day_ago = store::iso_after(-24 * 3600);
-    for (auto& r : tx.query("SELECT j.id, u.lang FROM import_jobs j JOIN users u ON u.id = j.user_id WHERE j.status IN "
+    for (auto& r : tx.query("SELECT j.id, COALESCE(u.lang, '') FROM import_jobs j LEFT JOIN users u ON u.id = j.user_id WHERE j.status IN "
                             "('uploaded', 'uploading') AND j.updated_at < ?",
                             {day_ago})) {
       tx.exec("UPDATE import_jobs SET status = 'failed', error = ?, updated_at = ? WHERE id = ? AND status IN "
@@ -202,6 +202,35 @@ bool ImportJobs::run_one() {
     if (n == 0) throw LeaseLost();
   };
   o.on_progress = [this](const ImportCounts&, double) { return !stop_.load(); };
+  // A heartbeat renews the lease every kLeaseSeconds / 4 while the import runs, also through the
+  // long stretches between batches (opening a large XLSX, skipping the rows done before a restart).
+  struct Heartbeat {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    std::thread t;
+    ~Heartbeat() {
+      {
+        std::lock_guard g(mu);
+        done = true;
+      }
+      cv.notify_all();
+      if (t.joinable()) t.join();
+    }
+  } beat;
+  beat.t = std::thread([&] {
+    std::unique_lock lk(beat.mu);
+    while (!beat.cv.wait_for(lk, std::chrono::seconds(kLeaseSeconds / 4), [&] { return beat.done; })) {
+      try {
+        db_.write([&](store::Tx& tx) {
+          tx.exec("UPDATE import_jobs SET lease_until = ? WHERE id = ? AND lease_owner = ?",
+                  {store::iso_after(kLeaseSeconds), id, lease_owner_});
+        });
+      } catch (const std::exception& e) {
+        spdlog::warn(json{{"event", "import_heartbeat_failed"}, {"job", id}, {"error", e.what()}}.dump());
+      }
+    }
+  });
   ImportResult res;
   try {
     res = import_clients(type_of(job->str(15)), svc_, db_, *p, job->str(3), o);
@@ -225,14 +254,15 @@ bool ImportJobs::run_one() {
     });
     return false;
   }
+  std::int64_t finished = 0;
   db_.write([&](store::Tx& tx) {
-    tx.exec("UPDATE import_jobs SET status = ?, error = ?, progress = 100, rows = ?, imported = ?, updated = ?, skipped = ?, "
+    finished = tx.exec("UPDATE import_jobs SET status = ?, error = ?, progress = 100, rows = ?, imported = ?, updated = ?, skipped = ?, "
             "rejected = ?, lease_owner = '', updated_at = ? WHERE id = ? AND lease_owner = ?",
             {std::string(res.error.empty() ? "done" : "failed"), res.error, res.counts.rows, res.counts.imported,
              res.counts.updated, res.counts.skipped, res.counts.rejected, store::now_iso(), id, lease_owner_});
   });
   std::error_code ec;
-  fs::remove(job->str(3), ec);  // the uploaded file has served its purpose
+  if (finished == 1) fs::remove(job->str(3), ec);  // the uploaded file has served its purpose (unless the job was taken over)
   return true;
 }
 

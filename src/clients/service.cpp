@@ -417,6 +417,11 @@ ClientsService::ClientsService(store::Database& db) : db_(db) {
       "person", client_loader("person", "SELECT owner_id, department_id FROM persons WHERE id = ? AND merged_into IS NULL"));
 }
 
+json ClientsService::person_view(Tx& tx, const Principal& p, Person c) {
+  hide_unseen_links(tx, p, c);
+  return to_json(c);
+}
+
 void ClientsService::hide_unseen_links(Tx& tx, const Principal& p, Person& c) {
   if (c.companies.empty() || auth::scope_for(p, Action::read, "company") == Scope::all) return;
   std::erase_if(c.companies, [&](const CompanyLink& l) { return !auth::may_see(tx, p, "company", l.company_id); });
@@ -619,9 +624,7 @@ json ClientsService::create_person(const Principal& p, const PersonInput& in) {
       if (!cands.empty()) throw duplicate_error(p, cands);
     }
     insert_person_tx(tx, p, c, /*index=*/true, &key);
-    auto saved = *repo::load_person(tx, c.id);
-    hide_unseen_links(tx, p, saved);
-    out = to_json(saved);
+    out = person_view(tx, p, *repo::load_person(tx, c.id));
   });
   return out;
 }
@@ -667,8 +670,7 @@ json ClientsService::get_person(const Principal& p, std::int64_t id) {
   db_.read([&](Tx& tx) {
     auto c = repo::load_person(tx, id);
     if (!c || !auth::allowed(tx, p, Action::read, subject("person", id, c->owner_id, c->department_id))) not_found(p);
-    hide_unseen_links(tx, p, *c);
-    out = to_json(*c);
+    out = person_view(tx, p, *c);
   });
   return out;
 }
@@ -714,12 +716,8 @@ json ClientsService::update_person(const Principal& p, std::int64_t id, const Pe
         if (!cands.empty()) throw duplicate_error(p, cands);
       }
     }
-    if (!update_person_tx(tx, p, *before, after, &out)) stale(p);
-    if (!after.companies.empty() && auth::scope_for(p, Action::read, "company") != Scope::all) {
-      auto shown = *repo::load_person(tx, id);
-      hide_unseen_links(tx, p, shown);
-      out = to_json(shown);
-    }
+    if (!update_person_tx(tx, p, *before, after, nullptr)) stale(p);
+    out = person_view(tx, p, *repo::load_person(tx, id));
   });
   return out;
 }
@@ -728,10 +726,7 @@ Page ClientsService::list_persons(const Principal& p, repo::ListQuery q) {
   q.vis = visibility(p, "person");
   Page page;
   db_.read([&](Tx& tx) {
-    for (auto& c : repo::list_persons(tx, q)) {
-      hide_unseen_links(tx, p, c);
-      page.items.push_back(to_json(c));
-    }
+    for (auto& c : repo::list_persons(tx, q)) page.items.push_back(person_view(tx, p, std::move(c)));
   });
   if (static_cast<int>(page.items.size()) > q.limit) {
     page.items.pop_back();
@@ -777,7 +772,7 @@ json ClientsService::withdraw_consent(const Principal& p, std::int64_t person_id
     if (!repo::withdraw_consent(tx, person_id, consent_id, at)) not_found(p);
     audit::record(tx, &p, "consent_withdrawn", "person", std::to_string(person_id),
                   {{"consent", {{"id", consent_id}, {"withdrawn_at", at}}}});
-    out = to_json(*repo::load_person(tx, person_id));
+    out = person_view(tx, p, *repo::load_person(tx, person_id));
   });
   return out;
 }
@@ -922,11 +917,13 @@ json ClientsService::merge(const Principal& p, const std::string& type, std::int
     // running at the same time over one of them waits, then finds it merged and gives 409, so
     // that a record's children never split between two survivors.
     const std::string table = type == "company" ? "companies" : "persons";
-    if (tx.exec("UPDATE " + table + " SET version = version WHERE id IN (?, ?) AND merged_into IS NULL",
-                {survivor, loser}) < 2) {
-      for (auto id : {survivor, loser})
-        if (!tx.one("SELECT 1 FROM " + table + " WHERE id = ?", {id})) not_found(p);
-      throw ApiError{core::ErrorKind::conflict, i18n::t(p.lang, "err.conflict"), i18n::t(p.lang, "err.merge_done")};
+    tx.exec("UPDATE " + table + " SET version = version WHERE id IN (?, ?)", {survivor, loser});
+    for (auto id : {survivor, loser}) {
+      // Read rights first: a record the principal may not see is not found, merged or not.
+      auto r = tx.one("SELECT owner_id, department_id, merged_into FROM " + table + " WHERE id = ?", {id});
+      if (!r || !auth::allowed(tx, p, Action::read, subject(type, id, r->opt_i64(0), r->opt_i64(1)))) not_found(p);
+      if (r->opt_i64(2))
+        throw ApiError{core::ErrorKind::conflict, i18n::t(p.lang, "err.conflict"), i18n::t(p.lang, "err.merge_done")};
     }
     if (type == "company") {
       auto s = repo::load_company(tx, survivor);
@@ -1006,7 +1003,7 @@ json ClientsService::merge(const Principal& p, const std::string& type, std::int
       audit::record(tx, &p, "merge", "person", std::to_string(survivor),
                     {{"merged", loser}, {"taken_from_merged", take_from_loser}, {"changes", changes}, {"merged_record", audit_view(lj)}});
       audit::record(tx, &p, "merged_into", "person", std::to_string(loser), {{"survivor", survivor}});
-      out = to_json(*full);
+      out = person_view(tx, p, *full);
     }
   });
   return out;

@@ -134,6 +134,8 @@ class ClientsService {
   // Drops the links to companies p may not see from a person about to be shown (card, list,
   // export), as a company card leaves out the persons p may not see.
   static void hide_unseen_links(store::Tx& tx, const auth::Principal& p, Person& c);
+  // A person as principal p is shown it (every answer that holds a person goes through this).
+  static nlohmann::json person_view(store::Tx& tx, const auth::Principal& p, Person c);
   std::vector<Candidate> candidates(store::Tx& tx, const auth::Principal& p, const std::string& type,
                                     const std::optional<std::string>& inn, const std::optional<std::string>& ogrn,
                                     const std::vector<Phone>& phones, const std::vector<Email>& emails,

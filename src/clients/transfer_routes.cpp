@@ -180,7 +180,8 @@ void register_transfer_routes(App& app) {
     return [&app, type](Request& req) {
       const auto tx = texts(type);
       mstch::map d{{"title", i18n::t(req.ctx->lang, tx.title)},
-                   {"chunk", std::to_string(app.options().body_limit)},
+                   // A chunk fits both the server's read cap and the content route's limit.
+                   {"chunk", std::to_string(std::min<std::size_t>(app.options().body_limit, http::RouteOptions{}.body_limit))},
                    {"list_url", std::string(tx.list_url)},
                    {"upload_url", "/api/v1/imports?type=" + std::string(clients::type_code(type))},
                    {"person", type == ClientType::person}};

@@ -168,24 +168,27 @@ static std::string choose_lang(const Request& req) {
 // trusted proxies; the first other address is the client. A request from anyone else keeps its
 // socket address (a client cannot set its own address by sending the header).
 std::string client_address(const Request& req, const std::vector<std::string>& trusted) {
-  auto is_trusted = [&](std::string_view ip) { return std::find(trusted.begin(), trusted.end(), ip) != trusted.end(); };
-  if (trusted.empty() || !is_trusted(req.remote_ip)) return req.remote_ip;
-  std::string client = req.remote_ip;
-  for (const auto& [k, v] : req.headers) {
-    if (k != "x-forwarded-for") continue;
-    std::string_view rest = v;
-    while (!rest.empty()) {
-      auto comma = rest.rfind(',');
-      std::string_view part = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
-      while (!part.empty() && (part.front() == ' ' || part.front() == '\t')) part.remove_prefix(1);
-      while (!part.empty() && (part.back() == ' ' || part.back() == '\t')) part.remove_suffix(1);
-      if (part.empty() || part.size() > 45 ||
-          part.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos)
-        return client;  // not an address: stop at what is known
-      client = std::string(part);
-      if (!is_trusted(part)) return client;
-    }
+  auto plain = [](std::string_view ip) {  // "::ffff:10.0.0.1" is 10.0.0.1
+    return std::string(ip.rfind("::ffff:", 0) == 0 && ip.find('.') != std::string_view::npos ? ip.substr(7) : ip);
+  };
+  auto is_trusted = [&](const std::string& ip) { return std::find(trusted.begin(), trusted.end(), ip) != trusted.end(); };
+  std::string client = plain(req.remote_ip);
+  if (trusted.empty() || !is_trusted(client)) return client;
+  // Every X-Forwarded-For line in order, as one list: proxies append, so the right end is nearest.
+  std::string all;
+  for (const auto& [k, v] : req.headers)
+    if (k == "x-forwarded-for") all += (all.empty() ? "" : ",") + v;
+  std::string_view rest = all;
+  while (!rest.empty()) {
+    auto comma = rest.rfind(',');
+    std::string_view part = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
+    while (!part.empty() && (part.front() == ' ' || part.front() == '\t')) part.remove_prefix(1);
+    while (!part.empty() && (part.back() == ' ' || part.back() == '\t')) part.remove_suffix(1);
+    if (part.empty() || part.size() > 45 || part.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos)
+      return client;  // not an address: stop at what is known
+    client = plain(part);
+    if (!is_trusted(client)) return client;
   }
   return client;
 }
@@ -299,8 +302,15 @@ Response App::dispatch(Request& req, const http::Route* route) {
         }
     };
     if (!req.query_string.empty()) check(req.query_all());
-    if (auto ct = req.header("content-type"); ct && ct->find("application/x-www-form-urlencoded") != std::string_view::npos)
-      check(http::parse_form(req.body));
+    // Any body a handler might read as a form (Request::form() parses whatever it is given): all
+    // but JSON (JsonBody checks it) and file uploads (application/octet-stream, decoded by the
+    // import). Content types compare case-insensitively.
+    if (!req.body.empty()) {
+      std::string ct(req.header("content-type").value_or(""));
+      for (auto& ch : ct) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      const bool json = ct.find("json") != std::string::npos, file = ct.rfind("application/octet-stream", 0) == 0;
+      if (!json && !file) check(http::parse_form(req.body));
+    }
   }
 
   // Flash message from the previous response.
@@ -416,7 +426,11 @@ Response App::with_idempotency(Request& req, const http::Route& route) {
       // longer than a request may take is free again.
       if (r->str(4) >= store::iso_after(-kIdempotencyAbandonSeconds))
         throw ApiError{core::ErrorKind::conflict, i18n::t(lang, "err.idempotency_busy"), ""};
-      tx.exec("UPDATE idempotency_keys SET created_at = ? WHERE user_id = ? AND idem_key = ?", {store::now_iso(), p.user_id, key});
+      // Taken over only if nobody took it over meanwhile (two retries at once: one runs).
+      if (tx.exec("UPDATE idempotency_keys SET created_at = ? WHERE user_id = ? AND idem_key = ? AND status = 0 AND "
+                  "created_at = ?",
+                  {store::now_iso(), p.user_id, key, r->str(4)}) != 1)
+        throw ApiError{core::ErrorKind::conflict, i18n::t(lang, "err.idempotency_busy"), ""};
       return;
     }
     Response out;

@@ -39,6 +39,26 @@ describe('smaller hardening', () => {
     expectStatus(xlsx, 200);
   });
 
+  test('a body that is not JSON or a file is checked for UTF-8 whatever its content type says', async () => {
+    for (const ct of ['text/plain', 'APPLICATION/X-WWW-FORM-URLENCODED']) {
+      const res = await call(server, 'POST', '/companies', { token: admin, body: 'name=%FF%FE', headers: { 'content-type': ct } });
+      assert.equal(res.status, 400, `${ct}: ${res.status}`);
+    }
+  });
+
+  test('guessing the current password in a password change is limited like a login', async () => {
+    const login = unique('cp');
+    const user = await createUser(server, admin, { login, roles: ['operator'] });
+    const t = await tokenFor(server, login);
+    const statuses = [];
+    for (let i = 0; i < 7; ++i) {
+      const r = await call(server, 'PATCH', `/api/v1/users/${user.id}`, { token: t, json: { password: 'a new password 123', current_password: `guess ${i}` } });
+      statuses.push(r.status);
+    }
+    assert.deepEqual(statuses.slice(0, 5), [422, 422, 422, 422, 422], statuses.join(','));
+    assert.equal(statuses[6], 429, statuses.join(','));
+  });
+
   test('CSV export escapes cells a spreadsheet would run as formulas, but not phone numbers', async () => {
     const name = `=HYPERLINK("http://evil.example","Ромашка ${unique('f')}")`;
     const c = await call(server, 'POST', '/api/v1/companies', {
@@ -131,6 +151,19 @@ describe('behind a trusted proxy with HTTPS', () => {
   });
   after(async () => {
     if (server) await server.stop();
+  });
+
+  test('a client cannot pick its address with an X-Forwarded-For line of its own before the proxy\'s', async () => {
+    const admin = await tokenFor(server, 'admin');
+    // What a proxy that adds its own header line passes on: the client's forged line first.
+    const res = await fetch(`${server.base}/api/v1/auth/token`, {
+      method: 'POST',
+      headers: [['content-type', 'application/json'], ['x-forwarded-for', '10.9.9.9'], ['x-forwarded-for', '203.0.113.8']],
+      body: JSON.stringify({ login: 'nobody-else', password: 'x' }),
+    });
+    assert.equal(res.status, 401);
+    const audit = await call(server, 'GET', '/api/v1/audit?limit=5', { token: admin });
+    assert.equal(audit.body.items.find((e) => e.action === 'login_failed').changes.ip, '203.0.113.8');
   });
 
   test('the client address comes from X-Forwarded-For (audit), flash cookies are Secure', async () => {

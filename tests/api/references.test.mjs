@@ -98,6 +98,30 @@ describe('references between records', () => {
     assert.ok(credit.body.companies.some((c) => c.company_name === 'Тайная организация Альфа'));
   });
 
+  test('consents, merges and other answers that hold the person do not name the hidden company', async () => {
+    const add = await call(server, 'POST', `/api/v1/persons/${shared.id}/consents`, {
+      token: tok.sales, json: { purpose: 'Рассылка', given_at: '2026-01-15', channel: 'paper', text_version: 'v1' },
+    });
+    expectStatus(add, 201);
+    const w = await call(server, 'POST', `/api/v1/persons/${shared.id}/consents/${add.body.id}/withdraw`, {
+      token: tok.sales, json: { withdrawn_at: '2026-02-01' },
+    });
+    expectStatus(w, 200);
+    assert.doesNotMatch(w.text, /Тайная/, 'withdraw names the hidden company');
+    const twin = await call(server, 'POST', '/api/v1/persons', {
+      token: tok.sales, json: { name: 'Связной Пётр Ильич', phones: ['+7 916 701-00-01'], confirm_duplicate: true },
+    });
+    expectStatus(twin, 201);
+    const m = await call(server, 'POST', `/api/v1/persons/${shared.id}/merge`, { token: tok.sales, json: { loser_id: twin.body.id } });
+    expectStatus(m, 200);
+    assert.doesNotMatch(m.text, /Тайная/, 'merge names the hidden company');
+  });
+
+  test('merging with a record one may not see is 404, whether it was merged or not', async () => {
+    const res = await call(server, 'POST', `/api/v1/companies/${mine.id}/merge`, { token: tok.sales, json: { loser_id: hidden.id } });
+    expectProblem(res, 404);
+  });
+
   test("an edit by someone who does not see a link keeps it", async () => {
     const res = await call(server, 'PATCH', `/api/v1/persons/${shared.id}`, {
       token: tok.sales, json: { companies: [{ company_id: mine.id, position: 'Директор' }] },

@@ -66,6 +66,30 @@ describe('two server processes on one database', () => {
     assert.equal(all.length, 6 * 400, 'every row once');
   });
 
+  test('a process that starts while another runs a job leaves that job alone', async () => {
+    const tag = unique('live');
+    let csv = 'Название;Регион\n';
+    for (let r = 0; r < 3000; ++r) csv += `ООО "${tag} ${r}";Москва\n`;
+    const up = await uploadImport(a, ta, 'live.csv', Buffer.from(csv, 'utf8'));
+    expectStatus(up, 201);
+    expectStatus(await call(a, 'POST', `/api/v1/imports/${up.body.id}/start`, { token: ta, json: { on_duplicate: 'create' } }), 202);
+    // While it runs (on a or b), a third process starts on the same database.
+    for (;;) {
+      const j = await call(a, 'GET', `/api/v1/imports/${up.body.id}`, { token: ta });
+      if (j.body.status !== 'queued') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const c = await startServer({ demo: false, reuse: { dir: a.dir, db: a.db } });
+    try {
+      const job = await waitImport(c, ta, up.body.id, 120000);
+      assert.equal(job.status, 'done', JSON.stringify(job));
+      const all = await listAll(a, ta, `/api/v1/companies?q=${encodeURIComponent(tag)}`);
+      assert.equal(all.length, 3000, 'every row exactly once (a job run twice would create them twice)');
+    } finally {
+      await c.stop({ keep: true });
+    }
+  });
+
   test('two merges of one record at once: one wins, the other is refused, the children are not split', async () => {
     for (let i = 0; i < 4; ++i) {
       const mk = async (name, phone) => {

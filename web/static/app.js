@@ -22,20 +22,27 @@
     var input = form.querySelector('input[type="file"]');
     var err = document.getElementById("import-error");
     var bar = document.getElementById("import-upload-progress");
-    if (!input.files.length) { err.textContent = err.getAttribute("data-empty") || input.title || "—"; input.setAttribute("aria-invalid", "true"); return; }
+    if (!input.files.length) { err.textContent = err.getAttribute("data-nofile") || input.title || "—"; input.setAttribute("aria-invalid", "true"); return; }
     var file = input.files[0];
     var chunk = parseInt(form.getAttribute("data-chunk"), 10) || 524288;
     var url = form.getAttribute("data-upload");
     var headers = { "Content-Type": "application/octet-stream", "X-CSRF-Token": csrf() };
     function fail(msg) { err.textContent = msg; input.setAttribute("aria-invalid", "true"); if (bar) bar.hidden = true; }
-    function send(method, target, blob) {
+    // A chunk the server shed (503) is sent again after its Retry-After, a few times.
+    function send(method, target, blob, tries) {
+      tries = tries || 0;
       return fetch(target, { method: method, body: blob, credentials: "same-origin", headers: headers }).then(function (r) {
+        if (r.status === 503 && tries < 5) {
+          var wait = (parseInt(r.headers.get("Retry-After"), 10) || 1) * 1000;
+          return new Promise(function (ok) { setTimeout(ok, wait); }).then(function () { return send(method, target, blob, tries + 1); });
+        }
         return r.json().then(function (body) {
           if (!r.ok) throw new Error(problemText(r, body));
           return body;
         });
       });
     }
+    if (!file.size) { fail(err.getAttribute("data-empty") || "—"); return; }
     function rest(job, offset) {
       if (bar) { bar.hidden = false; bar.value = Math.round(offset * 100 / (file.size || 1)); }
       if (offset >= file.size) { window.location.href = "/imports/" + job.id; return; }
