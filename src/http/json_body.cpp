@@ -31,6 +31,12 @@ JsonBody::JsonBody(const Request& req, std::string lang, const std::vector<std::
     if (!known) unknown.push_back({k, i18n::t(lang_, "err.unknown_field"), "unknown_field"});
   }
   if (!unknown.empty()) throw ApiError{core::ErrorKind::invalid, i18n::t(lang_, "err.validation"), "", unknown};
+  // No list in a request body is longer than kMaxArray (a context may set a lower limit of its own).
+  std::vector<FieldError> long_lists;
+  for (auto& [k, v] : j_.items())
+    if (v.is_array() && v.size() > kMaxArray)
+      long_lists.push_back({k, i18n::t(lang_, "err.too_many") + " " + std::to_string(kMaxArray), "too_many"});
+  if (!long_lists.empty()) throw ApiError{core::ErrorKind::invalid, i18n::t(lang_, "err.validation"), "", long_lists};
 }
 
 void JsonBody::error(std::string field, std::string message, std::string code) {

@@ -16,8 +16,11 @@ namespace sdelka::http {
 
 class JsonBody {
  public:
+  // The longest list a body may hold in any member; longer ones are 422 "too_many".
+  static constexpr std::size_t kMaxArray = 200;
   // Parses req.body. Throws ApiError 415 when the content type is not JSON, 400 for invalid
-  // UTF-8 or malformed JSON or a non-object, 422 for fields not in `allowed`.
+  // UTF-8 or malformed JSON or a non-object, 422 for fields not in `allowed` or a list member
+  // longer than kMaxArray.
   JsonBody(const Request& req, std::string lang, const std::vector<std::string_view>& allowed);
 
   bool has(std::string_view name) const { return j_.contains(name); }

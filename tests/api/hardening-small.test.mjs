@@ -130,6 +130,10 @@ describe('smaller hardening', () => {
     expectProblem(await call(server, 'POST', '/api/v1/companies', { token: admin, json: { name: 'Много телефонов', phones } }), 422, ['phones']);
     const emails = Array.from({ length: 21 }, (_, i) => `m${i}@example.ru`);
     expectProblem(await call(server, 'POST', '/api/v1/persons', { token: admin, json: { name: 'Много Почт', emails } }), 422, ['emails']);
+    // Any list member of any JSON body, in every context: at most 200 items.
+    const roles = Array.from({ length: 201 }, () => 'operator');
+    const r = expectProblem(await call(server, 'POST', '/api/v1/users', { token: admin, json: { login: unique('many'), password: PASSWORD, roles } }), 422, ['roles']);
+    assert.equal(r.errors.find((e) => e.name === 'roles').code, 'too_many');
   });
 
   test('a malformed map_ key on the import form is 400, not 500; the source file goes when the job ends', async () => {
