@@ -5,7 +5,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 DB          ?= sqlite:data/sdelka.db
 LISTEN      ?= 127.0.0.1:8080
 
-.PHONY: all deps build run test unit-test api-test e2e-test bench fresh-test clean
+.PHONY: all deps build run test unit-test api-test e2e-test fuzz fuzz-smoke bench fresh-test clean
 
 all: build
 
@@ -33,12 +33,21 @@ api-test: build
 e2e-test: build
 	bash tests/e2e/run.sh $(BUILD)
 
+# libFuzzer harnesses of the parsers (tests/fuzz, clang): `fuzz` runs each to 10,000,000 executions
+# (FUZZ_RUNS), `fuzz-smoke` each for 30 s (FUZZ_SECONDS); both on copies of the committed corpora.
+fuzz: deps
+	bash scripts/fuzz.sh full $(BUILD)/fuzz
+
+fuzz-smoke: deps
+	bash scripts/fuzz.sh smoke $(BUILD)/fuzz
+
 # Every suite: unit and CLI tests (CTest; SQLite and a throwaway PostgreSQL), the API suite on
-# SQLite and on PostgreSQL, and the browser tests in headless Chromium.
+# SQLite and on PostgreSQL, the browser tests in headless Chromium, and a 30 s fuzzing smoke.
 test: build
 	$(MAKE) --no-print-directory unit-test
 	$(MAKE) --no-print-directory api-test
 	$(MAKE) --no-print-directory e2e-test
+	$(MAKE) --no-print-directory fuzz-smoke
 
 bench: build
 	bash bench/run.sh $(BUILD)

@@ -15,8 +15,8 @@ PACKAGES=(
   libboost-dev libeigen3-dev
   # documents and import/export
   libxlsxwriter-dev libcsv-dev libzip-dev libpugixml-dev libuchardet-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  # tests and benchmarks (clang + libclang-rt-14-dev: libFuzzer and the ASan/UBSan runtimes, tests/fuzz)
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   postgresql postgresql-contrib
   chromium nodejs npm curl nginx-light wrk
 )
