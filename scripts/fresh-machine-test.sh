@@ -14,7 +14,7 @@
 #
 # From the host it copies only the network settings a new machine of this workplace has from its
 # image (DNS, and local CA certificates with npm's cafile setting when the machine's egress needs
-# them); no package and no build output. Needs root, the Debian mirror, about 10 minutes and 3 GB of
+# them); no package and no build output. Needs root, the Debian mirror, about 10–20 minutes and 3 GB of
 # disk under FRESH_DIR (default /var/tmp). FRESH_KEEP=1 keeps the root afterwards.
 set -euo pipefail
 

@@ -8,6 +8,7 @@
 #   bash scripts/fuzz.sh full  [BUILD_DIR]   each harness, one after the other, until FUZZ_RUNS
 #                                            executions (default 10000000)          (`make fuzz`)
 #
+# FUZZ_HARNESSES="fuzz_xlsx fuzz_csv" runs only those (default: all six).
 # BUILD_DIR defaults to build/fuzz; it is configured once (CC=clang CXX=clang++) and then only
 # rebuilt. For each harness the script prints executions, seconds, executions per second and the
 # crashes found. It exits non-zero when a harness crashes, leaks, times out, runs out of memory or a
@@ -47,6 +48,15 @@ HARNESSES=(
   "fuzz_requisites  64    -"
   "fuzz_phone       128   phone.dict"
 )
+
+if [ -n "${FUZZ_HARNESSES:-}" ]; then
+  selected=()
+  for h in "${HARNESSES[@]}"; do
+    for want in $FUZZ_HARNESSES; do [ "${h%% *}" = "$want" ] && selected+=("$h"); done
+  done
+  [ ${#selected[@]} -gt 0 ] || { echo "fuzz.sh: no harness named in FUZZ_HARNESSES=$FUZZ_HARNESSES" >&2; exit 2; }
+  HARNESSES=("${selected[@]}")
+fi
 
 # Temporary corpora, logs and the harnesses' input files: on tmpfs when there is one.
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then TMP=$(mktemp -d /dev/shm/sdelka-fuzz.XXXXXX); else TMP=$(mktemp -d); fi

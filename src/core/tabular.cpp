@@ -64,6 +64,7 @@ constexpr std::size_t kSniffWindow = 1024 * 1024;   // bytes checked to choose t
 constexpr std::size_t kMaxField = 1024 * 1024;      // longest CSV field
 constexpr std::size_t kMaxRowBytes = 16 * 1024 * 1024;
 constexpr std::size_t kMaxFields = 16384;           // Excel's column count
+constexpr std::size_t kMaxRows = 1048576;           // Excel's row count
 constexpr std::size_t kXmlChunk = 256 * 1024;       // bytes of worksheet XML parsed at a time
 constexpr std::size_t kXmlProbe = 4096;             // bytes read past an XML part's stated size
 constexpr std::size_t kMaxXmlPending = 64 * 1024 * 1024;  // one XML row (or the prologue) at most
@@ -1123,7 +1124,9 @@ class XlsxRowReader final : public RowReader {
   bool read_row(pugi::xml_node node, std::vector<std::string>& row) {
     const pugi::xml_attribute r = node.attribute("r");
     const unsigned long long number = r ? r.as_ullong() : 0;
-    sheet_row_ = number > 0 ? static_cast<std::size_t>(number) : sheet_row_ + 1;
+    // A number Excel cannot have (0, or past its 1,048,576 rows: r="66666666666666666666" reads as
+    // ULLONG_MAX, and the row after it would wrap to 0) counts as no number: the row after the last.
+    sheet_row_ = number > 0 && number <= kMaxRows ? static_cast<std::size_t>(number) : sheet_row_ + 1;
     row.clear();
     long col = -1;
     for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
