@@ -99,8 +99,10 @@ Check check_email(std::string_view input) {
                   "An e-mail address must have exactly one @");
   }
   std::string_view local = s.substr(0, at);
-  std::string_view domain = s.substr(at + 1);
-  if (s.size() > 254 || local.size() > 64) {
+  // The domain is checked as it will be stored: folding can lengthen it (İ becomes i + U+0307), and a
+  // stored address must pass this check again unchanged.
+  const std::string domain = detail::fold_case(s.substr(at + 1));
+  if (local.size() + 1 + domain.size() > 254 || local.size() > 64) {
     return failed("length",
                   "Адрес электронной почты слишком длинный: не более 254 символов, до @ — не более 64",
                   "The e-mail address is too long: at most 254 characters, at most 64 before @");
@@ -115,7 +117,7 @@ Check check_email(std::string_view input) {
 
   Check c;
   c.field = "email";
-  c.value = std::string(local) + "@" + detail::fold_case(domain);
+  c.value = std::string(local) + "@" + domain;
   return c;
 }
 
