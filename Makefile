@@ -34,7 +34,7 @@ e2e-test: build
 	bash tests/e2e/run.sh $(BUILD)
 
 # libFuzzer harnesses of the parsers (tests/fuzz, clang): `fuzz` runs each to 10,000,000 executions
-# (FUZZ_RUNS), `fuzz-smoke` each for 30 s (FUZZ_SECONDS); both on copies of the committed corpora.
+# (FUZZ_RUNS), `fuzz-smoke` each for a fixed number of executions from seed FUZZ_SEED (about 20 s); both on copies of the committed corpora.
 fuzz: deps
 	bash scripts/fuzz.sh full $(BUILD)/fuzz
 
@@ -42,7 +42,7 @@ fuzz-smoke: deps
 	bash scripts/fuzz.sh smoke $(BUILD)/fuzz
 
 # Every suite: unit and CLI tests (CTest; SQLite and a throwaway PostgreSQL), the API suite on
-# SQLite and on PostgreSQL, the browser tests in headless Chromium, and a 30 s fuzzing smoke.
+# SQLite and on PostgreSQL, the browser tests in headless Chromium, and a fuzzing smoke (fixed seed, about 1 min).
 test: build
 	$(MAKE) --no-print-directory unit-test
 	$(MAKE) --no-print-directory api-test
