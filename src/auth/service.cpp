@@ -8,12 +8,14 @@
 #include "audit/audit.hpp"
 #include "auth/crypto.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "i18n/i18n.hpp"
 #include "store/database.hpp"
 
 namespace sdelka::auth {
 
-AuthService::AuthService(store::Database& db, AuthOptions opts) : db_(db), opts_(opts) {}
+AuthService::AuthService(store::Database& db, AuthOptions opts)
+    : db_(db), opts_(opts), limiter_(db, limiter_options(opts)) {}
 
 std::optional<Principal> AuthService::load_principal(store::Tx& tx, std::int64_t user_id) {
   auto row = tx.one(
@@ -33,54 +35,9 @@ std::optional<Principal> AuthService::load_principal(store::Tx& tx, std::int64_t
   return p;
 }
 
-namespace {
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-}  // namespace
-
-void AuthService::reserve_attempt(const std::string& login_key, const std::string& ip_key, const std::string& lang) {
-  const std::int64_t now = unix_now(), window = opts_.failure_window.count(), cutoff = now - window;
-  std::int64_t retry = 0;
-  try {
-    db_.write([&](store::Tx& tx) {
-      tx.exec("DELETE FROM login_attempts WHERE window_start < ?", {cutoff});
-      for (const auto& [key, max] : {std::pair{login_key, opts_.max_failures_per_login},
-                                     std::pair{ip_key, opts_.max_failures_per_ip}}) {
-        auto r = tx.one(
-            "INSERT INTO login_attempts (key, window_start, attempts) VALUES (?, ?, 1) ON CONFLICT (key) DO UPDATE SET "
-            "attempts = CASE WHEN login_attempts.window_start < ? THEN 1 ELSE login_attempts.attempts + 1 END, "
-            "window_start = CASE WHEN login_attempts.window_start < ? THEN excluded.window_start "
-            "ELSE login_attempts.window_start END RETURNING attempts, window_start",
-            {key, now, cutoff, cutoff});
-        if (r->i64(0) > max) {
-          retry = std::max<std::int64_t>(1, r->i64(1) + window - now + 1);
-          throw std::range_error("limited");  // rolls the counts back
-        }
-      }
-    });
-  } catch (const std::range_error&) {
-    core::DomainError e{core::ErrorKind::rate_limited, i18n::t(lang, "err.rate_limited"), i18n::t(lang, "err.rate_limited.detail")};
-    e.headers.emplace_back("Retry-After", std::to_string(retry));
-    throw e;
-  }
-}
-
-// Keyed by a hash: a login of any length or bytes makes a valid key (text on PostgreSQL).
-std::string AuthService::login_key(const std::string& login) { return "login:" + token_hash(login); }
-
-void AuthService::release_attempt(const std::string& login_key, const std::string& ip_key) {
-  db_.write([&](store::Tx& tx) {
-    tx.exec("DELETE FROM login_attempts WHERE key = ?", {login_key});
-    tx.exec("UPDATE login_attempts SET attempts = attempts - 1 WHERE key = ? AND attempts > 0", {ip_key});
-  });
-}
-
 std::optional<Principal> AuthService::authenticate(const std::string& login, const std::string& password,
                                                    const std::string& ip, const std::string& lang) {
-  const std::string login_key = AuthService::login_key(login);
-  const std::string ip_key = AuthService::ip_key(ip);
-  reserve_attempt(login_key, ip_key, lang);
+  limiter_.reserve(login, ip, lang);
   std::optional<std::int64_t> user_id;
   std::string hash;
   bool disabled = false;
@@ -103,14 +60,14 @@ std::optional<Principal> AuthService::authenticate(const std::string& login, con
       audit::record(tx, &*p, "login", "user", std::to_string(p->user_id), nlohmann::json::object());
     } else {
       Principal anon;
-      anon.login = login.substr(0, 64);
+      anon.login = std::string(core::utf8_prefix(login, 64));
       anon.ip = ip;
       audit::record(tx, nullptr, "login_failed", "user", user_id ? std::to_string(*user_id) : "",
                     {{"login", anon.login}, {"ip", ip}});
     }
   });
   if (!p) return std::nullopt;  // the attempt stays counted
-  release_attempt(login_key, ip_key);
+  limiter_.release(login, ip);
   return p;
 }
 

@@ -3,11 +3,10 @@
 // CSRF token), and hashed API tokens for `Authorization: Bearer`. Thread-safe.
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
+#include "auth/limiter.hpp"
 #include "auth/model.hpp"
 
 namespace sdelka::store { class Database; class Tx; }
@@ -21,6 +20,10 @@ struct AuthOptions {
   int max_failures_per_ip = 30;
   std::chrono::seconds failure_window{15 * 60};
 };
+
+inline LimiterOptions limiter_options(const AuthOptions& o) {
+  return {o.max_failures_per_login, o.max_failures_per_ip, o.failure_window};
+}
 
 struct Session {
   std::string token;  // goes into the cookie; only its hash is stored
@@ -55,23 +58,10 @@ class AuthService {
   // Loads a user's principal (roles, department) in a transaction; nullopt when missing/disabled.
   static std::optional<Principal> load_principal(store::Tx& tx, std::int64_t user_id);
 
-  // Password guesses are limited wherever a password is checked (login, and the current password
-  // of a password change):
-  // Counts one attempt for the login and for the address before the password is hashed, in the
-  // database (so that parallel guesses and several server processes share one count); throws 429
-  // with Retry-After, counting nothing, when either is over its limit.
-  void reserve_attempt(const std::string& login_key, const std::string& ip_key, const std::string& lang);
-  // After a successful login: the login's count ends, the address's success is not held against it.
-  void release_attempt(const std::string& login_key, const std::string& ip_key);
-  // The limiter's keys of a login and of an address.
-  static std::string login_key(const std::string& login);
-  static std::string ip_key(const std::string& ip) { return "ip:" + ip; }
-
  private:
-
-
   store::Database& db_;
   AuthOptions opts_;
+  LoginLimiter limiter_;
 
 };
 

@@ -50,18 +50,6 @@ staff::JobInput job_input(http::JsonBody& b, bool create) {
 }
 }  // namespace
 
-json guarded_update(App& app, Request& req, std::int64_t id, const staff::UserInput& in, std::optional<std::int64_t> if_match) {
-  const auto& p = principal(req);
-  const bool checks_password = in.current_password.has_value() && id == p.user_id;
-  // The current password of a password change is a guess like a login's: the same limits.
-  if (checks_password)
-    app.auth().reserve_attempt(auth::AuthService::login_key(p.login), auth::AuthService::ip_key(req.remote_ip), req.ctx->lang);
-  auto out = app.staff().update_user(p, id, in, if_match);
-  if (checks_password)
-    app.auth().release_attempt(auth::AuthService::login_key(p.login), auth::AuthService::ip_key(req.remote_ip));
-  return out;
-}
-
 void register_staff_api(App& app) {
   auto& r = app.router();
   auto& s = app.staff();
@@ -88,11 +76,11 @@ void register_staff_api(App& app) {
         [&s](Request& req) { return with_etag(200, s.get_user(principal(req), id_param(req))); },
         {.summary = "Read a user"});
   r.add("PATCH", "/api/v1/users/{id}",
-        [&app, user_fields](Request& req) {
+        [&s, user_fields](Request& req) {
           http::JsonBody b(req, req.ctx->lang, user_fields);
           auto in = user_input(b, false);
           in.keep_credential = current_credential(req);
-          return with_etag(200, guarded_update(app, req, id_param(req), in, if_match(req)));
+          return with_etag(200, s.update_user(principal(req), id_param(req), in, if_match(req)));
         },
         {.summary = "Update a user (roles, department, profile); If-Match for optimistic concurrency"});
 

@@ -147,7 +147,7 @@ void register_staff_pages(App& app) {
           in.roles = checked_roles(req);
           in.disabled = f.count("disabled") > 0;
           try {
-            guarded_update(app, req, id, in, opt_int(f["version"]));
+            app.staff().update_user(principal(req), id, in, opt_int(f["version"]));
             auto resp = Response::redirect(req, "/admin/users");
             set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.saved"));
             return resp;

@@ -209,8 +209,12 @@ json StaffService::update_user(const Principal& p, std::int64_t id, const UserIn
     });
     if (!in.current_password || in.current_password->empty())
       invalid(p, {{"current_password", i18n::t(p.lang, "err.current_password_required"), "required"}});
+    // A guess of the current password counts like a login attempt (a stolen session must not
+    // become an unlimited password oracle).
+    limiter_.reserve(p.login, p.ip, p.lang);
     if (current_hash.empty() || !auth::verify_password(*in.current_password, current_hash))
       invalid(p, {{"current_password", i18n::t(p.lang, "err.current_password_wrong"), "wrong"}});
+    limiter_.release(p.login, p.ip);
   }
   std::optional<std::string> hash;
   if (in.password) hash = auth::hash_password(*in.password);

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/limiter.hpp"
 #include "auth/model.hpp"
 
 namespace sdelka::store { class Database; }
@@ -40,7 +41,8 @@ struct Page {
 
 class StaffService {
  public:
-  explicit StaffService(store::Database& db) : db_(db) {}
+  // `limits`: how guesses of the current password in a password change are limited (as logins).
+  explicit StaffService(store::Database& db, auth::LimiterOptions limits = {}) : db_(db), limiter_(db, limits) {}
 
   // Users. JSON shape: {id, login, full_name, email, department, department_id, roles, disabled,
   // lang, version, created_at, updated_at}. Passwords never leave the service.
@@ -75,6 +77,7 @@ class StaffService {
 
  private:
   store::Database& db_;
+  auth::LoginLimiter limiter_;
 };
 
 // The validation rules shared by the API, the pages and the CLI.

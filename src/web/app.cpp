@@ -133,7 +133,7 @@ std::string Metrics::render(const http::Router& router, const store::Database& d
 // ---------------------------------------------------------------- the app
 
 App::App(store::Database& db, WebOptions opts)
-    : db_(db), opts_(opts), auth_(db, opts.auth), staff_(db), clients_(db), imports_(db, clients_, opts.files_dir) {
+    : db_(db), opts_(opts), auth_(db, opts.auth), staff_(db, auth::limiter_options(opts.auth)), clients_(db), imports_(db, clients_, opts.files_dir) {
   set_cookies_secure(opts.behind_https);
   register_ops(*this);
   register_auth_api(*this);

@@ -94,10 +94,6 @@ void register_clients_api(App& app);
 void register_clients_pages(App& app);
 void register_transfer_routes(App& app);
 
-// StaffService::update_user with the current password of a password change limited like a login.
-nlohmann::json guarded_update(App& app, http::Request& req, std::int64_t id, const staff::UserInput& in,
-                              std::optional<std::int64_t> if_match);
-
 // The OpenAPI 3.1 document served at /api/v1/openapi.json.
 const std::string& openapi_document();
 

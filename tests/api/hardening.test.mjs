@@ -3,28 +3,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { PASSWORD, startServer, call, expectStatus } from './harness.mjs';
+import { PASSWORD, startServer, call, expectStatus, publicFormPost } from './harness.mjs';
 
-function preCsrf(page) {
-  for (const c of page.headers.getSetCookie()) {
-    const m = /^sdelka_precsrf=([^;]*)/.exec(c);
-    if (m) return m[1];
-  }
-  return null;
-}
-
-async function formLogin(server, next, password = PASSWORD) {
-  const page = await call(server, 'GET', '/login');
-  expectStatus(page, 200);
-  const token = preCsrf(page);
-  assert.ok(token);
-  const form = new URLSearchParams({ _csrf: token, next, login: 'admin', password });
-  return call(server, 'POST', '/login', {
-    body: form.toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    cookie: `sdelka_precsrf=${token}`,
-  });
-}
+const formLogin = (server, next, password = PASSWORD) => publicFormPost(server, '/login', { next, login: 'admin', password });
 
 describe('login and language redirects stay on this site', () => {
   let server;
@@ -73,14 +54,7 @@ describe('login and language redirects stay on this site', () => {
 
   test('a hostile `back` on POST /lang goes to /', async () => {
     for (const back of hostile) {
-      const page = await call(server, 'GET', '/login');
-      const token = preCsrf(page);
-      const form = new URLSearchParams({ _csrf: token, lang: 'en', back });
-      const res = await call(server, 'POST', '/lang', {
-        body: form.toString(),
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        cookie: `sdelka_precsrf=${token}`,
-      });
+      const res = await publicFormPost(server, '/lang', { lang: 'en', back });
       assert.equal(res.status, 303, `back=${JSON.stringify(back)}`);
       assert.equal(res.headers.get('location'), '/', `back=${JSON.stringify(back)}`);
       for (const c of res.headers.getSetCookie()) assert.doesNotMatch(c, /evil/);

@@ -230,6 +230,20 @@ export function expectProblem(res, status, fields = []) {
   return res.body;
 }
 
+// A public form posted as a browser would: GET /login for the pre-session CSRF cookie, then POST
+// `fields` (with _csrf) to `url` with that cookie. Resolves like call().
+export async function publicFormPost(server, url, fields) {
+  const page = await call(server, 'GET', '/login');
+  expectStatus(page, 200);
+  const m = page.headers.getSetCookie().map((c) => /^sdelka_precsrf=([^;]*)/.exec(c)).find(Boolean);
+  assert.ok(m, 'GET /login sets no sdelka_precsrf cookie');
+  return call(server, 'POST', url, {
+    body: new URLSearchParams({ _csrf: m[1], ...fields }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    cookie: `sdelka_precsrf=${m[1]}`,
+  });
+}
+
 // Logs in over the API and returns the Bearer token.
 export async function tokenFor(server, login, password = PASSWORD) {
   const res = await call(server, 'POST', '/api/v1/auth/token', { json: { login, password } });
