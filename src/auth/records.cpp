@@ -13,6 +13,7 @@ namespace {
 struct Registry {
   std::mutex mu;
   std::map<std::string, SubjectLoader, std::less<>> loaders;
+  std::map<std::string, bool, std::less<>> confidential;
 };
 
 Registry& registry() {
@@ -28,11 +29,19 @@ const SubjectLoader& loader_of(std::string_view type) {
   return it->second;  // map nodes are stable; loaders are not removed
 }
 
-}  // namespace
-
-void register_record_type(std::string type, SubjectLoader loader) {
+bool may_be_confidential(std::string_view type) {
   auto& r = registry();
   std::lock_guard g(r.mu);
+  auto it = r.confidential.find(type);
+  return it == r.confidential.end() || it->second;
+}
+
+}  // namespace
+
+void register_record_type(std::string type, SubjectLoader loader, bool confidential) {
+  auto& r = registry();
+  std::lock_guard g(r.mu);
+  r.confidential[type] = confidential;
   r.loaders[std::move(type)] = std::move(loader);
 }
 
@@ -40,6 +49,21 @@ bool may_see(store::Tx& tx, const Principal& p, std::string_view type, std::int6
   if (id <= 0) return false;
   const auto s = loader_of(type)(tx, id);
   return s && allowed(tx, p, Action::read, *s);
+}
+
+bool SeenCache::sees_all(std::string_view type) const {
+  return !may_be_confidential(type) && scope_for(p_, Action::read, type) == Scope::all;
+}
+
+bool SeenCache::sees(std::string_view type, std::int64_t id) {
+  // A principal who reads every record of a type without confidential ones sees each that exists;
+  // the ids asked about here come from stored links, which point at existing records.
+  if (sees_all(type)) return id > 0;
+  auto key = std::make_pair(std::string(type), id);
+  if (auto it = seen_.find(key); it != seen_.end()) return it->second;
+  const bool yes = may_see(tx_, p_, type, id);
+  seen_.emplace(std::move(key), yes);
+  return yes;
 }
 
 void require_reference(store::Tx& tx, const Principal& p, std::string_view type, std::int64_t id,

@@ -392,20 +392,21 @@ auth::SubjectLoader client_loader(const char* type, const char* sql) {
   };
 }
 
-// Removes, anywhere in an audit entry, the links ({"company_id": …}) to companies p may not see.
-void hide_unseen_in(Tx& tx, const Principal& p, json& j) {
+// Removes, anywhere in a JSON value (an audit entry, a stored list row), the links
+// ({"company_id": …}) to companies the principal may not see.
+void hide_unseen_in(auth::SeenCache& seen, json& j) {
   if (j.is_array()) {
     for (auto it = j.begin(); it != j.end();) {
       if (it->is_object() && it->contains("company_id") && (*it)["company_id"].is_number_integer() &&
-          !auth::may_see(tx, p, "company", (*it)["company_id"].get<std::int64_t>())) {
+          !seen.sees("company", (*it)["company_id"].get<std::int64_t>())) {
         it = j.erase(it);
         continue;
       }
-      hide_unseen_in(tx, p, *it);
+      hide_unseen_in(seen, *it);
       ++it;
     }
   } else if (j.is_object()) {
-    for (auto& [k, v] : j.items()) hide_unseen_in(tx, p, v);
+    for (auto& [k, v] : j.items()) hide_unseen_in(seen, v);
   }
 }
 }  // namespace
@@ -417,14 +418,14 @@ ClientsService::ClientsService(store::Database& db) : db_(db) {
       "person", client_loader("person", "SELECT owner_id, department_id FROM persons WHERE id = ? AND merged_into IS NULL"));
 }
 
-json ClientsService::person_view(Tx& tx, const Principal& p, Person c) {
-  hide_unseen_links(tx, p, c);
+json ClientsService::person_view(auth::SeenCache& seen, Person c) {
+  std::erase_if(c.companies, [&](const CompanyLink& l) { return !seen.sees("company", l.company_id); });
   return to_json(c);
 }
 
-void ClientsService::hide_unseen_links(Tx& tx, const Principal& p, Person& c) {
-  if (c.companies.empty() || auth::scope_for(p, Action::read, "company") == Scope::all) return;
-  std::erase_if(c.companies, [&](const CompanyLink& l) { return !auth::may_see(tx, p, "company", l.company_id); });
+json ClientsService::person_view(Tx& tx, const Principal& p, Person c) {
+  auth::SeenCache seen(tx, p);
+  return person_view(seen, std::move(c));
 }
 
 // ------------------------------------------------------------------ companies
@@ -590,13 +591,17 @@ std::string ClientsService::list_persons_json(const Principal& p, repo::ListQuer
     rows = repo::list_person_rows(tx, q);
     // The stored rows name the companies a person is linked to: a reader who does not see every
     // company gets the rows with links rewritten without the companies they may not see.
-    if (auth::scope_for(p, Action::read, "company") == Scope::all) return;
+    auth::SeenCache seen(tx, p);
+    if (seen.sees_all("company")) return;
     for (auto& r : rows) {
       if (r.row.find("\"companies\":[{") == std::string::npos) continue;
+      // A row with links is parsed to check them (each distinct company once per page) and is
+      // written anew only when one of them is hidden; a principal who reads all companies never
+      // gets here.
       auto j = json::parse(r.row, nullptr, false);
       if (!j.is_object() || !j["companies"].is_array()) continue;
       const auto n = j["companies"].size();
-      hide_unseen_in(tx, p, j["companies"]);
+      hide_unseen_in(seen, j["companies"]);
       if (j["companies"].size() != n) r.row = j.dump(-1, ' ', false, json::error_handler_t::replace);
     }
   });
@@ -726,7 +731,8 @@ Page ClientsService::list_persons(const Principal& p, repo::ListQuery q) {
   q.vis = visibility(p, "person");
   Page page;
   db_.read([&](Tx& tx) {
-    for (auto& c : repo::list_persons(tx, q)) page.items.push_back(person_view(tx, p, std::move(c)));
+    auth::SeenCache seen(tx, p);
+    for (auto& c : repo::list_persons(tx, q)) page.items.push_back(person_view(seen, std::move(c)));
   });
   if (static_cast<int>(page.items.size()) > q.limit) {
     page.items.pop_back();
@@ -1035,8 +1041,8 @@ std::vector<json> ClientsService::history(const Principal& p, const std::string&
         out.push_back({{"id", r.i64(0)}, {"at", r.str(1)}, {"login", r.str(2)}, {"action", r.str(3)},
                        {"object_id", r.str(4)}, {"changes", json::parse(r.str(5), nullptr, false)}});
     // Links to companies the reader may not see are left out of the history as out of the card.
-    if (type == "person" && auth::scope_for(p, Action::read, "company") != Scope::all)
-      for (auto& e : out) hide_unseen_in(tx, p, e["changes"]);
+    if (auth::SeenCache seen(tx, p); type == "person" && !seen.sees_all("company"))
+      for (auto& e : out) hide_unseen_in(seen, e["changes"]);
   });
   std::sort(out.begin(), out.end(), [](const json& a, const json& b) { return a["id"] > b["id"]; });
   return out;

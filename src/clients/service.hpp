@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/model.hpp"
+#include "auth/records.hpp"
 #include "core/error.hpp"
 #include "clients/model.hpp"
 #include "clients/repo.hpp"
@@ -131,11 +132,11 @@ class ClientsService {
                         nlohmann::json* saved = nullptr);
 
  private:
-  // Drops the links to companies p may not see from a person about to be shown (card, list,
-  // export), as a company card leaves out the persons p may not see.
-  static void hide_unseen_links(store::Tx& tx, const auth::Principal& p, Person& c);
-  // A person as principal p is shown it (every answer that holds a person goes through this).
+  // A person as principal p is shown it: without the links to companies p may not see, as a
+  // company card leaves out the persons p may not see. Every answer that holds a person (card,
+  // list, export, consent, merge) goes through this; lists share one SeenCache for the page.
   static nlohmann::json person_view(store::Tx& tx, const auth::Principal& p, Person c);
+  static nlohmann::json person_view(auth::SeenCache& seen, Person c);
   std::vector<Candidate> candidates(store::Tx& tx, const auth::Principal& p, const std::string& type,
                                     const std::optional<std::string>& inn, const std::optional<std::string>& ogrn,
                                     const std::vector<Phone>& phones, const std::vector<Email>& emails,
