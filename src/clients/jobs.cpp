@@ -18,6 +18,7 @@
 #include "auth/policy.hpp"
 #include "auth/service.hpp"
 #include "core/tabular.hpp"
+#include "core/text.hpp"
 #include "core/error.hpp"
 #include "i18n/i18n.hpp"
 #include "store/database.hpp"
@@ -97,29 +98,36 @@ void ImportJobs::stop() {
 
 void ImportJobs::sweep() {
   // Uploaded files are kept only while a job needs them: the source goes when the job ends (and
-  // here, for jobs that ended in a process that died); an upload never started expires after a
-  // day; the reports of rejected rows go after kReportDays. Every process may sweep: deleting a
-  // file twice is harmless.
-  std::vector<std::pair<std::int64_t, std::string>> ended, stale;
+  // here, for jobs that failed on upload or ended in a process that died); an upload never started
+  // expires after a day; the reports of rejected rows go after kReportDays. What is removed is
+  // marked (file_path = '', reports_kept = 0), so each file is looked at once. Every process may
+  // sweep: removing a file twice is harmless.
+  std::vector<std::pair<std::int64_t, std::string>> sources;
+  std::vector<std::int64_t> reports;
   db_.write([&](store::Tx& tx) {
-    const auto day_ago = store::iso_after(-24 * 3600);
-    for (auto& r : tx.query("SELECT j.id, COALESCE(u.lang, '') FROM import_jobs j LEFT JOIN users u ON u.id = j.user_id WHERE j.status IN "
-                            "('uploaded', 'uploading') AND j.updated_at < ?",
-                            {day_ago})) {
+    for (auto& r : tx.query("SELECT j.id, COALESCE(u.lang, '') FROM import_jobs j LEFT JOIN users u ON u.id = j.user_id "
+                            "WHERE j.status IN ('uploaded', 'uploading') AND j.updated_at < ?",
+                            {store::iso_after(-24 * 3600)}))
       tx.exec("UPDATE import_jobs SET status = 'failed', error = ?, updated_at = ? WHERE id = ? AND status IN "
               "('uploaded', 'uploading')",
               {i18n::t(r.str(1).empty() ? "ru" : r.str(1), "import.expired"), store::now_iso(), r.i64(0)});
-    }
-    for (auto& r : tx.query("SELECT id, updated_at FROM import_jobs WHERE status IN ('done', 'failed')"))
-      (r.str(1) < store::iso_after(-kReportDays * 24 * 3600) ? stale : ended).emplace_back(r.i64(0), r.str(1));
+    for (auto& r : tx.query("SELECT id, file_path FROM import_jobs WHERE status IN ('done', 'failed') AND file_path <> ''"))
+      sources.emplace_back(r.i64(0), r.str(1));
+    for (auto& r : tx.query("SELECT id FROM import_jobs WHERE status IN ('done', 'failed') AND reports_kept = 1 AND "
+                            "updated_at < ?",
+                            {store::iso_after(-kReportDays * 24 * 3600)}))
+      reports.push_back(r.i64(0));
   });
   std::error_code ec;
-  for (auto& [id, _] : ended) fs::remove(dir_ + "/import-" + std::to_string(id) + ".src", ec);
-  for (auto& [id, _] : stale) {
-    fs::remove(dir_ + "/import-" + std::to_string(id) + ".src", ec);
+  for (auto& [id, path] : sources) fs::remove(path, ec);
+  for (auto id : reports)
     for (int part = 1; fs::remove(report_file(dir_, id, part), ec); ++part) {
     }
-  }
+  if (sources.empty() && reports.empty()) return;
+  db_.write([&](store::Tx& tx) {
+    for (auto& [id, _] : sources) tx.exec("UPDATE import_jobs SET file_path = '' WHERE id = ?", {id});
+    for (auto id : reports) tx.exec("UPDATE import_jobs SET reports_kept = 0 WHERE id = ?", {id});
+  });
 }
 
 void ImportJobs::loop() {
@@ -257,7 +265,7 @@ bool ImportJobs::run_one() {
   std::int64_t finished = 0;
   db_.write([&](store::Tx& tx) {
     finished = tx.exec("UPDATE import_jobs SET status = ?, error = ?, progress = 100, rows = ?, imported = ?, updated = ?, skipped = ?, "
-            "rejected = ?, lease_owner = '', updated_at = ? WHERE id = ? AND lease_owner = ?",
+            "rejected = ?, lease_owner = '', file_path = '', updated_at = ? WHERE id = ? AND lease_owner = ?",
             {std::string(res.error.empty() ? "done" : "failed"), res.error, res.counts.rows, res.counts.imported,
              res.counts.updated, res.counts.skipped, res.counts.rejected, store::now_iso(), id, lease_owner_});
   });
@@ -285,7 +293,7 @@ json ImportJobs::upload(const auth::Principal& p, ClientType type, const std::st
     auto now = store::now_iso();
     auto r = tx.one("INSERT INTO import_jobs (user_id, kind, file_name, file_path, status, upload_size, created_at, updated_at) "
                     "VALUES (?, ?, ?, '', ?, ?, ?, ?) RETURNING id",
-                    {p.user_id, kind_of(type), file_name.substr(0, 200), std::string(whole ? "uploaded" : "uploading"), total,
+                    {p.user_id, kind_of(type), std::string(core::utf8_prefix(file_name, 200)), std::string(whole ? "uploaded" : "uploading"), total,
                      now, now});
     id = r->i64(0);
     const std::string path = dir_ + "/import-" + std::to_string(id) + ".src";
@@ -392,6 +400,12 @@ json ImportJobs::queue(const auth::Principal& p, std::int64_t id, const std::str
 
 std::string ImportJobs::report(const auth::Principal& p, std::int64_t id) {
   get(p, id);
+  const bool kept = db_.read_value([&](store::Tx& tx) {
+    auto r = tx.one("SELECT reports_kept FROM import_jobs WHERE id = ?", {id});
+    return r && r->i64(0) != 0;
+  });
+  if (!kept)
+    throw core::DomainError{core::ErrorKind::not_found, i18n::t(p.lang, "err.not_found"), i18n::t(p.lang, "import.report_expired")};
   std::string out;
   for (int part = 1; fs::exists(report_file(dir_, id, part)); ++part) {
     std::ifstream f(report_file(dir_, id, part), std::ios::binary);

@@ -284,18 +284,17 @@ class Conn {
   const Prepared& prepare(std::string_view sql) {
     auto it = cache_.find(sql);
     if (it != cache_.end()) return it->second;
+    if (cache_.size() >= kStatementCacheSize) {
+      // All of them go, in one round trip; nothing runs between calls (PQexecPrepared waits).
+      // In a failed transaction the server refuses: keep them, this statement fails anyway.
+      Result d(PQexec(pg_, "DEALLOCATE ALL"), &PQclear);
+      if (d && PQresultStatus(d.get()) == PGRES_COMMAND_OK) cache_.clear();
+    }
     Prepared p;
     const std::string text = number_markers(sql, p.params);
     p.name = "sdelka_" + std::to_string(++counter_);
     Result r(PQprepare(pg_, p.name.c_str(), text.c_str(), 0, nullptr), &PQclear);
     if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail(pg_, r.get(), "prepare failed: " + sql_head(sql));
-    if (cache_.size() >= kStatementCacheSize) {
-      // Every statement but the new one goes; nothing runs between calls (PQexecPrepared waits).
-      for (auto i = cache_.begin(); i != cache_.end();) {
-        Result d(PQexec(pg_, ("DEALLOCATE " + i->second.name).c_str()), &PQclear);
-        i = cache_.erase(i);
-      }
-    }
     return cache_.emplace(std::string(sql), std::move(p)).first->second;
   }
 

@@ -20,12 +20,6 @@ using namespace sdelka::core::ru;
 
 namespace {
 
-bool all_digits(std::string_view s) {
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
-
 void phone(std::string_view s) {
   const PhoneCheck p = normalize_phone(s);
   FUZZ_CHECK(p.field == "phone");
@@ -42,7 +36,7 @@ void phone(std::string_view s) {
   FUZZ_CHECK(p.ru.empty() && p.en.empty());
   FUZZ_CHECK(p.value.size() >= 2 && p.value[0] == '+');
   const std::string_view digits = std::string_view(p.value).substr(1);
-  FUZZ_CHECK(all_digits(digits));
+  FUZZ_CHECK(fuzz::all_digits(digits));
   if (digits[0] == '7') {
     FUZZ_CHECK(digits.size() == 11);
     FUZZ_CHECK(std::string_view("346789").find(digits[1]) != std::string_view::npos);
@@ -50,7 +44,7 @@ void phone(std::string_view s) {
     FUZZ_CHECK(digits[0] != '0');
     FUZZ_CHECK(digits.size() >= 8 && digits.size() <= 15);
   }
-  FUZZ_CHECK(p.extension.size() <= 6 && all_digits(p.extension));
+  FUZZ_CHECK(p.extension.size() <= 6 && fuzz::all_digits(p.extension));
   FUZZ_CHECK(key.has_value() && *key == digits);
   // Canonical: the value normalises to itself, with the extension written back too.
   const PhoneCheck again = normalize_phone(p.value);

@@ -22,12 +22,6 @@ using namespace sdelka::core::ru;
 
 namespace {
 
-bool all_digits(std::string_view s) {
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
-
 // What every Check promises: a verdict with its field; success with the trimmed value, failure
 // with a known code and both messages.
 void check(const Check& c, std::string_view input, std::initializer_list<const char*> fields) {
@@ -44,7 +38,7 @@ void check(const Check& c, std::string_view input, std::initializer_list<const c
       FUZZ_CHECK(c.value.size() == t.size());
     } else if (c.field != "bik" || fields.size() == 1) {
       FUZZ_CHECK(c.value == t);
-      FUZZ_CHECK(all_digits(c.value));
+      FUZZ_CHECK(fuzz::all_digits(c.value));
     }
   } else {
     static const std::set<std::string> codes = {"empty", "digits", "length", "prefix", "checksum"};
@@ -78,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(kpp, s, {"kpp"});
   if (kpp.ok()) {
     FUZZ_CHECK(kpp.value.size() == 9);
-    FUZZ_CHECK(all_digits(kpp.value.substr(0, 4)) && all_digits(kpp.value.substr(6)));
+    FUZZ_CHECK(fuzz::all_digits(kpp.value.substr(0, 4)) && fuzz::all_digits(kpp.value.substr(6)));
     for (char c : kpp.value.substr(4, 2)) FUZZ_CHECK((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'));
     FUZZ_CHECK(check_kpp(kpp.value).value == kpp.value);  // canonical: checking the value gives it back
   }
@@ -125,7 +119,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(check_inn12(make_inn12(seed)).ok());
     FUZZ_CHECK(check_kpp(make_kpp(s, rng)).ok());
   }
-  const bool bik_digits = t.size() == 9 && all_digits(t);
+  const bool bik_digits = t.size() == 9 && fuzz::all_digits(t);
   if (bik_digits) {
     std::mt19937_64 rng(seed);
     const std::string made = make_account(s, rng);

@@ -68,4 +68,11 @@ class MemFile {
 
 inline bool utf8(std::string_view s) { return sdelka::core::valid_utf8(s); }
 
+// True when every byte of s is an ASCII digit (true for "").
+inline bool all_digits(std::string_view s) {
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
 }  // namespace fuzz

@@ -73,6 +73,18 @@ TEST(Http, HeaderValuesWithLineBreaksAreRefused) {
   EXPECT_FALSE(http::header_name_ok(""));
 }
 
+TEST(Text, Utf8PrefixNeverCutsACharacter) {
+  const std::string s = "Ёлка и ромашка";  // two bytes per Cyrillic letter
+  for (std::size_t n = 0; n <= s.size() + 1; ++n) {
+    const auto p = core::utf8_prefix(s, n);
+    EXPECT_LE(p.size(), n);
+    EXPECT_GE(p.size() + 1, std::min(n, s.size()));  // at most one byte short of the limit
+    EXPECT_TRUE(core::valid_utf8(p)) << n;
+  }
+  EXPECT_EQ(core::utf8_prefix("😀x", 3), "");
+  EXPECT_EQ(core::utf8_prefix("😀x", 4), "😀");
+}
+
 TEST(Text, Utf8Validation) {
   EXPECT_TRUE(core::valid_utf8("Сделка ₽ 😀"));
   EXPECT_FALSE(core::valid_utf8("\xC0\xAF"));          // overlong '/'
