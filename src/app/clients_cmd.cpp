@@ -7,6 +7,7 @@
 
 #include "auth/crypto.hpp"
 #include "auth/service.hpp"
+#include "clients/module.hpp"
 #include "clients/demo.hpp"
 #include "clients/service.hpp"
 #include "clients/transfer.hpp"
@@ -49,6 +50,7 @@ int with_db(Config& c, F&& fn) {
 std::optional<auth::Principal> acting(store::Database& db, const std::string& owner_login) {
   auto p = staff::StaffService::system_principal();
   if (owner_login.empty()) return p;
+  auth::add_rules(clients::policy_rows());  // the owner acts within the clients context's policy
   std::optional<auth::Principal> out;
   db.read([&](store::Tx& tx) {
     if (auto r = tx.one("SELECT id FROM users WHERE login = ?", {owner_login})) out = auth::AuthService::load_principal(tx, r->i64(0));

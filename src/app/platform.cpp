@@ -21,7 +21,7 @@
 #include "staff/service.hpp"
 #include "store/database.hpp"
 #include "store/sqlite.hpp"
-#include "web/app.hpp"
+#include "app/web_app.hpp"
 
 namespace sdelka::app {
 namespace {
@@ -185,7 +185,7 @@ int cmd_serve(Config c) {
     wo.trusted_proxies = c.trusted_proxies;
     wo.metrics_token = c.metrics_token;
     web::App app(*db, wo);
-    app.imports().start();
+    app.start_workers();
     int rc = http::run_server(
         so, [&app](http::Request& r) { return app.handle(r); },
         [&](std::uint16_t port) {
@@ -194,7 +194,7 @@ int cmd_serve(Config c) {
                            .dump());
           std::cout << "Sdelka is serving http://" << so.host << ":" << port << "/" << std::endl;
         });
-    app.imports().stop();
+    app.stop_workers();
     spdlog::info(nlohmann::json{{"event", "stopped"}}.dump());
     return rc;
   }();

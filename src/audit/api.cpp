@@ -3,10 +3,13 @@
 
 #include "audit/audit.hpp"
 #include "i18n/i18n.hpp"
-#include "web/app.hpp"
+#include "audit/routes.hpp"
+#include "web/host.hpp"
 #include "web/context.hpp"
 
-namespace sdelka::web {
+namespace sdelka::audit {
+
+using namespace sdelka::web;
 
 audit::Filter audit_filter(const http::Request& req) {
   audit::Filter f;
@@ -26,7 +29,7 @@ audit::Filter audit_filter(const http::Request& req) {
   return f;
 }
 
-void register_audit_api(App& app) {
+void register_audit_api(Host& app) {
   app.router().add("GET", "/api/v1/audit",
                    [&app](http::Request& req) {
                      auto page = audit::list(app.db(), principal(req), audit_filter(req));
@@ -38,4 +41,4 @@ void register_audit_api(App& app) {
                    {.summary = "The audit log, newest first (filters: user, object_type, object_id, from, to)"});
 }
 
-}  // namespace sdelka::web
+}  // namespace sdelka::audit

@@ -1,15 +1,18 @@
 // HTML route of the audit log: filters and a keyset-paginated table.
 #include "audit/audit.hpp"
 #include "http/http.hpp"
-#include "web/app.hpp"
+#include "audit/routes.hpp"
+#include "web/host.hpp"
 #include "web/context.hpp"
 #include "web/render.hpp"
 
-namespace sdelka::web {
+namespace sdelka::audit {
+
+using namespace sdelka::web;
 
 audit::Filter audit_filter(const http::Request& req);
 
-void register_audit_pages(App& app) {
+void register_audit_pages(Host& app) {
   app.router().add("GET", "/audit",
                    [&app](http::Request& req) {
                      mstch::map d;
@@ -46,4 +49,4 @@ void register_audit_pages(App& app) {
                    {.api = false, .summary = "The audit log"});
 }
 
-}  // namespace sdelka::web
+}  // namespace sdelka::audit

@@ -3,10 +3,13 @@
 
 #include "http/json_body.hpp"
 #include "i18n/i18n.hpp"
-#include "web/app.hpp"
+#include "auth/routes.hpp"
+#include "web/host.hpp"
 #include "web/context.hpp"
 
-namespace sdelka::web {
+namespace sdelka::auth {
+
+using namespace sdelka::web;
 
 nlohmann::json principal_json(const auth::Principal& p) {
   nlohmann::json roles = nlohmann::json::array();
@@ -20,7 +23,7 @@ nlohmann::json principal_json(const auth::Principal& p) {
           {"lang", p.lang}};
 }
 
-void register_auth_api(App& app) {
+void register_auth_api(Host& app) {
   using http::Access;
   using http::ApiError;
   using http::Request;
@@ -57,4 +60,4 @@ void register_auth_api(App& app) {
         {.summary = "The current user"});
 }
 
-}  // namespace sdelka::web
+}  // namespace sdelka::auth

@@ -1,16 +1,19 @@
 // HTML routes of authentication: the login form, logging out.
 #include "auth/crypto.hpp"
 #include "i18n/i18n.hpp"
-#include "web/app.hpp"
+#include "auth/routes.hpp"
+#include "web/host.hpp"
 #include "web/context.hpp"
 #include "web/render.hpp"
 
-namespace sdelka::web {
+namespace sdelka::auth {
+
+using namespace sdelka::web;
 
 namespace {
 std::string safe_next(const std::string& next) { return http::safe_local_path(next).value_or("/"); }
 
-http::Response login_form(App& app, http::Request& req, int status, const std::string& login, const std::string& error,
+http::Response login_form(Host& app, http::Request& req, int status, const std::string& login, const std::string& error,
                           const std::string& next) {
   // A fresh pre-session CSRF token for the login form (double-submit cookie).
   std::string token = req.ctx->csrf.empty() ? auth::random_token() : req.ctx->csrf;
@@ -23,7 +26,7 @@ http::Response login_form(App& app, http::Request& req, int status, const std::s
 }
 }  // namespace
 
-void register_auth_pages(App& app) {
+void register_auth_pages(Host& app) {
   using http::Access;
   using http::ApiError;
   using http::Request;
@@ -67,4 +70,4 @@ void register_auth_pages(App& app) {
         {.api = false, .summary = "Log out"});
 }
 
-}  // namespace sdelka::web
+}  // namespace sdelka::auth

@@ -1,5 +1,6 @@
 #include "auth/policy.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "core/error.hpp"
@@ -9,19 +10,12 @@
 namespace sdelka::auth {
 namespace {
 
-struct Rule {
-  Role role;
-  std::string_view type;  // "*" for every type
-  Action action;
-  Scope scope;
-};
-
-// The policy table, from the job descriptions of DOMAIN.md. Later contexts add their rows here.
-const std::vector<Rule>& rules() {
+// The platform's rows, from the job descriptions of DOMAIN.md; contexts add theirs (add_rules).
+std::vector<Rule>& rules() {
   using R = Role;
   using A = Action;
   using S = Scope;
-  static const std::vector<Rule> table = [] {
+  static std::vector<Rule> table = [] {
     std::vector<Rule> t;
     // Administrator: everything (confidential records still need the access list).
     for (A a : {A::read, A::create, A::update, A::archive, A::manage}) t.push_back({R::admin, "*", a, S::all});
@@ -38,15 +32,6 @@ const std::vector<Rule>& rules() {
     // The security service reads the audit log and everybody's user record.
     t.push_back({R::security_officer, "audit", A::read, S::all});
     t.push_back({R::security_officer, "user", A::read, S::all});
-    // Clients (companies and persons). Managers keep their own portfolio; a head sees and edits
-    // the department's; risk and security read everything; nobody but admin deletes (archive only).
-    for (std::string_view type : {std::string_view("company"), std::string_view("person")}) {
-      for (R r : {R::operator_, R::sales_manager, R::client_manager, R::credit_manager})
-        for (A a : {A::read, A::create, A::update, A::archive}) t.push_back({r, type, a, S::own});
-      for (A a : {A::read, A::create, A::update, A::archive}) t.push_back({R::head, type, a, S::department});
-      t.push_back({R::risk_officer, type, A::read, S::all});
-      t.push_back({R::security_officer, type, A::read, S::all});
-    }
     return t;
   }();
   return table;
@@ -55,6 +40,12 @@ const std::vector<Rule>& rules() {
 bool type_matches(std::string_view rule, std::string_view type) { return rule == "*" || rule == type; }
 
 }  // namespace
+
+void add_rules(const std::vector<Rule>& rows) {
+  auto& t = rules();
+  for (const auto& r : rows)
+    if (std::find(t.begin(), t.end(), r) == t.end()) t.push_back(r);
+}
 
 Scope scope_for(const Principal& p, Action a, std::string_view type) {
   Scope best = Scope::none;

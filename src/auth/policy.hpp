@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/model.hpp"
 
@@ -25,6 +27,20 @@ struct Subject {
   std::optional<std::int64_t> department_id;
   bool confidential = false;
 };
+
+// One row of the policy table: the role may do `action` on records of `type` ("*" = every type)
+// within `scope`. The platform's rows (users, departments, job descriptions, audit) are built in;
+// each business context adds its own once at start (its registration function; a command-line
+// composition root that acts for a user adds them too). Adding a row twice changes nothing.
+struct Rule {
+  Role role;
+  std::string type;
+  Action action;
+  Scope scope;
+  bool operator==(const Rule&) const = default;
+};
+// Not thread-safe against concurrent checks: call before serving.
+void add_rules(const std::vector<Rule>& rows);
 
 // The widest scope any of the principal's roles grants for (action, type); Scope::none if none.
 Scope scope_for(const Principal& p, Action a, std::string_view type);

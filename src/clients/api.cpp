@@ -6,10 +6,13 @@
 #include "store/database.hpp"
 #include "http/json_body.hpp"
 #include "i18n/i18n.hpp"
-#include "web/app.hpp"
+#include "clients/routes.hpp"
+#include "web/host.hpp"
 #include "web/context.hpp"
 
-namespace sdelka::web {
+namespace sdelka::clients {
+
+using namespace sdelka::web;
 
 namespace {
 using clients::ClientsService;
@@ -169,9 +172,8 @@ clients::repo::ListQuery list_query(const Request& req) {
   return q;
 }
 
-void register_clients_api(App& app) {
+void register_clients_api(Host& app, ClientsService& s) {
   auto& r = app.router();
-  auto& s = app.clients();
 
   // Duplicates, merge and history work the same for companies and persons.
   auto scan = [&s](std::string type) {
@@ -299,4 +301,4 @@ void register_clients_api(App& app) {
         {.summary = "Withdraw a consent (the person drops out of campaigns)"});
 }
 
-}  // namespace sdelka::web
+}  // namespace sdelka::clients

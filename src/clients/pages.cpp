@@ -9,11 +9,14 @@
 #include "core/text.hpp"
 #include "i18n/i18n.hpp"
 #include "store/database.hpp"
-#include "web/app.hpp"
+#include "clients/routes.hpp"
+#include "web/host.hpp"
 #include "web/context.hpp"
 #include "web/render.hpp"
 
-namespace sdelka::web {
+namespace sdelka::clients {
+
+using namespace sdelka::web;
 
 clients::repo::ListQuery list_query(const http::Request& req);
 
@@ -416,9 +419,8 @@ http::Handler merge_action(clients::ClientsService& svc, const ClientKind& k) {
 
 }  // namespace
 
-void register_clients_pages(App& app) {
+void register_clients_pages(Host& app, ClientsService& svc) {
   auto& r = app.router();
-  auto& svc = app.clients();
 
   r.add("GET", "/companies",
         [&svc](Request& req) {
@@ -681,4 +683,4 @@ void register_clients_pages(App& app) {
         {.api = false, .summary = "Record or withdraw a consent"});
 }
 
-}  // namespace sdelka::web
+}  // namespace sdelka::clients

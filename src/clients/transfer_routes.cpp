@@ -10,11 +10,14 @@
 #include "clients/transfer.hpp"
 #include "http/json_body.hpp"
 #include "i18n/i18n.hpp"
-#include "web/app.hpp"
+#include "clients/routes.hpp"
+#include "web/host.hpp"
 #include "web/context.hpp"
 #include "web/render.hpp"
 
-namespace sdelka::web {
+namespace sdelka::clients {
+
+using namespace sdelka::web;
 
 clients::repo::ListQuery list_query(const http::Request& req);
 
@@ -79,10 +82,8 @@ mstch::map job_view(const std::string& lang, const json& j) {
 }
 }  // namespace
 
-void register_transfer_routes(App& app) {
+void register_transfer_routes(Host& app, ClientsService& svc, ImportJobs& jobs) {
   auto& r = app.router();
-  auto& jobs = app.imports();
-  auto& svc = app.clients();
 
   r.add("POST", "/api/v1/imports",
         [&jobs](Request& req) {
@@ -261,4 +262,4 @@ void register_transfer_routes(App& app) {
         {.api = false, .summary = "Start an import"});
 }
 
-}  // namespace sdelka::web
+}  // namespace sdelka::clients

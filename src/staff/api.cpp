@@ -3,10 +3,14 @@
 
 #include "auth/crypto.hpp"
 #include "http/json_body.hpp"
-#include "web/app.hpp"
+#include "staff/routes.hpp"
+#include "staff/service.hpp"
+#include "web/host.hpp"
 #include "web/context.hpp"
 
-namespace sdelka::web {
+namespace sdelka::staff {
+
+using namespace sdelka::web;
 
 namespace {
 using http::Request;
@@ -50,9 +54,8 @@ staff::JobInput job_input(http::JsonBody& b, bool create) {
 }
 }  // namespace
 
-void register_staff_api(App& app) {
+void register_staff_api(Host& app, StaffService& s) {
   auto& r = app.router();
-  auto& s = app.staff();
   const std::vector<std::string_view> user_fields = {"login", "full_name", "email", "password", "department", "lang", "roles", "disabled", "current_password"};
   const std::vector<std::string_view> job_fields = {"title", "role", "body", "confidential", "department_id"};
 
@@ -140,4 +143,4 @@ void register_staff_api(App& app) {
         {.summary = "Replace the access list of a confidential job description"});
 }
 
-}  // namespace sdelka::web
+}  // namespace sdelka::staff

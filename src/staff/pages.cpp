@@ -4,11 +4,15 @@
 #include "auth/crypto.hpp"
 #include "auth/policy.hpp"
 #include "i18n/i18n.hpp"
-#include "web/app.hpp"
+#include "staff/routes.hpp"
+#include "staff/service.hpp"
+#include "web/host.hpp"
 #include "web/context.hpp"
 #include "web/render.hpp"
 
-namespace sdelka::web {
+namespace sdelka::staff {
+
+using namespace sdelka::web;
 
 namespace {
 using http::ApiError;
@@ -50,9 +54,9 @@ std::vector<std::string> checked_roles(const Request& req) {
   return roles;
 }
 
-mstch::map user_form_data(App& app, Request& req, const json& u, bool is_new) {
+mstch::map user_form_data(StaffService& staff, Request& req, const json& u, bool is_new) {
   mstch::array depts;
-  for (auto& d : app.staff().list_departments(principal(req))) {
+  for (auto& d : staff.list_departments(principal(req))) {
     auto name = d["name"].get<std::string>();
     depts.push_back(mstch::map{{"name", name}, {"selected", u.value("department", "") == name}});
   }
@@ -72,8 +76,24 @@ std::optional<std::int64_t> opt_int(const std::string& s) {
 }
 }  // namespace
 
-void register_staff_pages(App& app) {
+void register_staff_pages(Host& app, StaffService& staff) {
   auto& r = app.router();
+  // The language switch; a signed-in user's choice is kept as their preference.
+  r.add("POST", "/lang",
+        [&app, &staff](Request& req) {
+          auto f = req.form();
+          std::string lang(i18n::normalize(f["lang"]));
+          std::string back = http::safe_local_path(f["back"]).value_or("/");
+          auto resp = Response::redirect(req, back);
+          resp.set("Set-Cookie", app.cookie("lang", lang, 365 * 24 * 3600));
+          if (req.ctx->principal) {
+            UserInput in;
+            in.lang = lang;
+            staff.update_user(*req.ctx->principal, req.ctx->principal->user_id, in, std::nullopt);
+          }
+          return resp;
+        },
+        {.access = http::Access::public_, .api = false, .summary = "Switch the interface language"});
   r.add("GET", "/",
         [](Request& req) {
           return page(req, 200, "home", mstch::map{}, "home.title");
@@ -81,10 +101,10 @@ void register_staff_pages(App& app) {
         {.api = false, .summary = "Home"});
 
   r.add("GET", "/admin/users",
-        [&app](Request& req) {
+        [&staff](Request& req) {
           auth::require_scope(principal(req), auth::Action::manage, "user", auth::Scope::all);
           auto pp = page_params(req, 50, 200);
-          auto pg = app.staff().list_users(principal(req), pp.after, pp.limit);
+          auto pg = staff.list_users(principal(req), pp.after, pp.limit);
           mstch::array rows;
           for (auto& u : pg.items) rows.push_back(user_view(req.ctx->lang, u));
           mstch::map d{{"users", rows}};
@@ -93,15 +113,15 @@ void register_staff_pages(App& app) {
         },
         {.api = false, .summary = "User administration"});
   r.add("GET", "/admin/users/new",
-        [&app](Request& req) {
+        [&staff](Request& req) {
           auth::require_scope(principal(req), auth::Action::manage, "user", auth::Scope::all);
           json u = {{"id", 0}, {"login", ""}, {"full_name", ""}, {"email", ""}, {"department", ""},
                     {"roles", json::array()}, {"disabled", false}, {"version", 0}};
-          return page(req, 200, "user_form", user_form_data(app, req, u, true), "users.new");
+          return page(req, 200, "user_form", user_form_data(staff, req, u, true), "users.new");
         },
         {.api = false, .summary = "New user form"});
   r.add("POST", "/admin/users",
-        [&app](Request& req) {
+        [&staff](Request& req) {
           auto f = req.form();
           staff::UserInput in;
           in.login = f["login"];
@@ -111,7 +131,7 @@ void register_staff_pages(App& app) {
           in.department = f["department"];
           in.roles = checked_roles(req);
           try {
-            auto u = app.staff().create_user(principal(req), in);
+            auto u = staff.create_user(principal(req), in);
             auto resp = Response::redirect(req, "/admin/users");
             set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.saved"));
             return resp;
@@ -119,7 +139,7 @@ void register_staff_pages(App& app) {
             if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::conflict) throw;
             json u = {{"id", 0}, {"login", f["login"]}, {"full_name", f["full_name"]}, {"email", f["email"]},
                       {"department", f["department"]}, {"roles", checked_roles(req)}, {"disabled", false}, {"version", 0}};
-            auto d = user_form_data(app, req, u, true);
+            auto d = user_form_data(staff, req, u, true);
             d.emplace("err", field_errors(e));
             d.emplace("form_error", e.title);
             return page(req, 422, "user_form", d, "users.new");
@@ -127,14 +147,14 @@ void register_staff_pages(App& app) {
         },
         {.api = false, .summary = "Create a user"});
   r.add("GET", "/admin/users/{id}",
-        [&app](Request& req) {
+        [&staff](Request& req) {
           auth::require_scope(principal(req), auth::Action::manage, "user", auth::Scope::all);
-          auto u = app.staff().get_user(principal(req), id_param(req));
-          return page(req, 200, "user_form", user_form_data(app, req, u, false), "users.edit");
+          auto u = staff.get_user(principal(req), id_param(req));
+          return page(req, 200, "user_form", user_form_data(staff, req, u, false), "users.edit");
         },
         {.api = false, .summary = "Edit a user"});
   r.add("POST", "/admin/users/{id}",
-        [&app](Request& req) {
+        [&staff](Request& req) {
           auto f = req.form();
           const auto id = id_param(req);
           staff::UserInput in;
@@ -147,17 +167,17 @@ void register_staff_pages(App& app) {
           in.roles = checked_roles(req);
           in.disabled = f.count("disabled") > 0;
           try {
-            app.staff().update_user(principal(req), id, in, opt_int(f["version"]));
+            staff.update_user(principal(req), id, in, opt_int(f["version"]));
             auto resp = Response::redirect(req, "/admin/users");
             set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.saved"));
             return resp;
           } catch (const ApiError& e) {
             if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::precondition_failed) throw;
-            auto u = app.staff().get_user(principal(req), id);
+            auto u = staff.get_user(principal(req), id);
             u["full_name"] = f["full_name"];
             u["email"] = f["email"];
             u["roles"] = checked_roles(req);
-            auto d = user_form_data(app, req, u, false);
+            auto d = user_form_data(staff, req, u, false);
             d.emplace("err", field_errors(e));
             d.emplace("form_error", e.kind == core::ErrorKind::precondition_failed ? e.detail : e.title);
             return page(req, http::status_of(e.kind), "user_form", d, "users.edit");
@@ -166,9 +186,9 @@ void register_staff_pages(App& app) {
         {.api = false, .summary = "Save a user"});
 
   r.add("GET", "/jobs",
-        [&app](Request& req) {
+        [&staff](Request& req) {
           auto pp = page_params(req, 50, 200);
-          auto pg = app.staff().list_jobs(principal(req), pp.after, pp.limit);
+          auto pg = staff.list_jobs(principal(req), pp.after, pp.limit);
           mstch::array rows;
           for (auto& j : pg.items)
             rows.push_back(mstch::map{{"id", std::to_string(j["id"].get<std::int64_t>())},
@@ -185,7 +205,7 @@ void register_staff_pages(App& app) {
         },
         {.api = false, .summary = "Job descriptions"});
   r.add("POST", "/jobs",
-        [&app](Request& req) {
+        [&staff](Request& req) {
           auto f = req.form();
           staff::JobInput in;
           in.title = f["title"];
@@ -193,7 +213,7 @@ void register_staff_pages(App& app) {
           in.role = f["role"];
           in.confidential = f.count("confidential") > 0;
           try {
-            auto j = app.staff().create_job(principal(req), in);
+            auto j = staff.create_job(principal(req), in);
             return Response::redirect(req, "/jobs/" + std::to_string(j["id"].get<std::int64_t>()));
           } catch (const ApiError& e) {
             if (e.kind != core::ErrorKind::invalid) throw;
@@ -204,10 +224,10 @@ void register_staff_pages(App& app) {
         },
         {.api = false, .summary = "Create a job description"});
   r.add("GET", "/jobs/{id}",
-        [&app](Request& req) {
+        [&staff](Request& req) {
           auto id = id_param(req);
-          auto j = app.staff().get_job(principal(req), id);
-          auto acks = app.staff().job_acknowledgements(principal(req), id);
+          auto j = staff.get_job(principal(req), id);
+          auto acks = staff.job_acknowledgements(principal(req), id);
           mstch::array rows;
           bool signed_current = false;
           for (auto& a : acks) {
@@ -229,9 +249,9 @@ void register_staff_pages(App& app) {
         },
         {.api = false, .summary = "A job description and its acknowledgement log"});
   r.add("POST", "/jobs/{id}/acknowledge",
-        [&app](Request& req) {
+        [&staff](Request& req) {
           auto id = id_param(req);
-          app.staff().acknowledge_job(principal(req), id);
+          staff.acknowledge_job(principal(req), id);
           auto resp = Response::redirect(req, "/jobs/" + std::to_string(id));
           set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.acknowledged"));
           return resp;
@@ -239,4 +259,4 @@ void register_staff_pages(App& app) {
         {.api = false, .summary = "Sign a job description"});
 }
 
-}  // namespace sdelka::web
+}  // namespace sdelka::staff

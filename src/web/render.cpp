@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <atomic>
 #include "web/render.hpp"
 
@@ -92,30 +93,18 @@ const std::vector<Asset>& assets() {
   return list;
 }
 
-struct NavItem {
-  const char* href;
-  const char* key;
-  auth::Action action;
-  const char* type;
-  auth::Scope min;
-};
+// The navigation: home, then what the contexts registered (web::Host::add_nav), by order.
+std::vector<NavEntry>& nav_entries() {
+  static std::vector<NavEntry> entries = {{"/", "nav.home", auth::Action::read, "user", auth::Scope::own, 0}};
+  return entries;
+}
 
 mstch::array nav_for(const auth::Principal& p, const std::string& path, const std::string& lang) {
-  static const NavItem items[] = {
-      {"/", "nav.home", auth::Action::read, "user", auth::Scope::own},
-      {"/companies", "nav.companies", auth::Action::read, "company", auth::Scope::own},
-      {"/persons", "nav.persons", auth::Action::read, "person", auth::Scope::own},
-      {"/jobs", "nav.jobs", auth::Action::read, "job_description", auth::Scope::own},
-      {"/admin/users", "nav.users", auth::Action::manage, "user", auth::Scope::all},
-      {"/audit", "nav.audit", auth::Action::read, "audit", auth::Scope::all},
-  };
   mstch::array out;
-  for (const auto& it : items) {
+  for (const auto& it : nav_entries()) {
     if (auth::scope_for(p, it.action, it.type) < it.min) continue;
-    bool current = it.href == path || (std::string(it.href) != "/" && path.rfind(it.href, 0) == 0);
-    out.push_back(mstch::map{{"href", std::string(it.href)},
-                             {"label", i18n::t(lang, it.key)},
-                             {"current", current}});
+    bool current = it.href == path || (it.href != "/" && path.rfind(it.href, 0) == 0);
+    out.push_back(mstch::map{{"href", it.href}, {"label", i18n::t(lang, it.label_key)}, {"current", current}});
   }
   return out;
 }
@@ -146,6 +135,14 @@ mstch::map base_context(http::Request& req) {
 }
 
 }  // namespace
+
+void add_nav_entry(NavEntry entry) {
+  auto& e = nav_entries();
+  auto same = std::find_if(e.begin(), e.end(), [&](const NavEntry& x) { return x.href == entry.href; });
+  if (same != e.end()) *same = std::move(entry);
+  else e.push_back(std::move(entry));
+  std::stable_sort(e.begin(), e.end(), [](const NavEntry& a, const NavEntry& b) { return a.order < b.order; });
+}
 
 std::string fragment(http::Request& req, const std::string& name, mstch::map data) {
   const auto& t = templates();

@@ -6,9 +6,12 @@
 #include <mstch/mstch.hpp>
 
 #include "http/http.hpp"
+#include "web/host.hpp"
 
 namespace sdelka::web {
 
+// Adds a link to the main navigation (an entry with the same href is replaced). Before serving.
+void add_nav_entry(NavEntry entry);
 // Renders templates/<name>.mustache with `data` inside the layout. `title_key` is a catalogue key.
 // The context gets: t (catalogue), csrf, user, nav, lang, assets, flash.
 http::Response page(http::Request& req, int status, const std::string& name, mstch::map data,

@@ -12,7 +12,7 @@ set_tests_properties(unit_store_pg PROPERTIES TIMEOUT 300)
 
 # Platform units: router, strict JSON, policy with a real SQLite access list, audit, catalogues.
 add_executable(unit_platform ${CMAKE_CURRENT_LIST_DIR}/platform_test.cpp)
-target_link_libraries(unit_platform PRIVATE sdelka_platform GTest::gtest_main)
+target_link_libraries(unit_platform PRIVATE sdelka_webapp GTest::gtest_main)
 sdelka_warnings(unit_platform)
 gtest_discover_tests(unit_platform TEST_PREFIX "unit_platform.")
 

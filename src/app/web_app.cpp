@@ -1,4 +1,4 @@
-#include "web/app.hpp"
+#include "app/web_app.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -9,9 +9,13 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "audit/module.hpp"
 #include "auth/crypto.hpp"
+#include "auth/module.hpp"
+#include "clients/module.hpp"
 #include "core/text.hpp"
 #include "i18n/i18n.hpp"
+#include "staff/module.hpp"
 #include "store/database.hpp"
 #include "web/context.hpp"
 #include "web/render.hpp"
@@ -21,58 +25,6 @@ namespace sdelka::web {
 using http::ApiError;
 using http::Request;
 using http::Response;
-
-// ---------------------------------------------------------------- helpers shared by handlers
-
-std::optional<std::int64_t> if_match(const Request& r) {
-  auto h = r.header("if-match");
-  if (!h) return std::nullopt;
-  std::string_view v = *h;
-  if (v.substr(0, 2) == "W/") v.remove_prefix(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  std::int64_t out = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (ec != std::errc() || p != v.data() + v.size() || v.empty())
-    throw ApiError{core::ErrorKind::bad_request, i18n::t(r.ctx->lang, "err.if_match"), "", {{"If-Match", i18n::t(r.ctx->lang, "err.if_match"), "format"}}};
-  return out;
-}
-
-static std::optional<std::int64_t> parse_int(const std::string& s) {
-  std::int64_t out = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
-  return out;
-}
-
-PageParams page_params(const Request& r, int def, int max) {
-  PageParams out{def, std::nullopt};
-  std::vector<http::FieldError> errs;
-  const auto& lang = r.ctx->lang;
-  if (auto l = r.query("limit")) {
-    auto v = parse_int(*l);
-    if (!v || *v < 1 || *v > max) errs.push_back({"limit", i18n::t(lang, "err.limit"), "range"});
-    else out.limit = static_cast<int>(*v);
-  }
-  if (auto a = r.query("after"); a && !a->empty()) {
-    auto v = parse_int(*a);
-    if (!v || *v < 0) errs.push_back({"after", i18n::t(lang, "err.after"), "format"});
-    else out.after = *v;
-  }
-  if (!errs.empty()) throw ApiError{core::ErrorKind::invalid, i18n::t(lang, "err.validation"), "", errs};
-  return out;
-}
-
-Response with_etag(int status, const nlohmann::json& record) {
-  auto r = Response::json(status, record);
-  r.set("ETag", "\"" + std::to_string(record.at("version").get<std::int64_t>()) + "\"");
-  return r;
-}
-
-std::int64_t id_param(const Request& r, const std::string& name) {
-  auto v = parse_int(r.params.at(name));
-  if (!v || *v <= 0) throw ApiError{core::ErrorKind::not_found, i18n::t(r.ctx->lang, "err.not_found"), i18n::t(r.ctx->lang, "err.not_found.detail")};
-  return *v;
-}
 
 // ---------------------------------------------------------------- metrics
 
@@ -132,21 +84,32 @@ std::string Metrics::render(const http::Router& router, const store::Database& d
 
 // ---------------------------------------------------------------- the app
 
-App::App(store::Database& db, WebOptions opts)
-    : db_(db), opts_(opts), auth_(db, opts.auth), staff_(db, auth::limiter_options(opts.auth)), clients_(db), imports_(db, clients_, opts.files_dir) {
+App::App(store::Database& db, WebOptions opts) : db_(db), opts_(opts), auth_(db, opts.auth) {
   set_cookies_secure(opts.behind_https);
   register_ops(*this);
-  register_auth_api(*this);
-  register_auth_pages(*this);
-  register_staff_api(*this);
-  register_staff_pages(*this);
-  register_audit_api(*this);
-  register_audit_pages(*this);
-  register_transfer_routes(*this);  // before the {id} routes: /api/v1/companies/export
-  register_clients_api(*this);
-  register_clients_pages(*this);
+  auth::register_auth(*this);
+  staff::register_staff(*this);
+  audit::register_audit(*this);
+  clients::register_clients(*this);
   metrics_ = std::make_unique<Metrics>(router_.routes().size());
 }
+
+App::~App() {
+  stop_workers();
+  while (!kept_.empty()) kept_.pop_back();
+}
+
+void App::start_workers() {
+  for (auto& w : workers_) w.start();
+}
+
+void App::stop_workers() {
+  for (auto it = workers_.rbegin(); it != workers_.rend(); ++it) it->stop();
+}
+
+void App::add_policy(const std::vector<auth::Rule>& rows) { auth::add_rules(rows); }
+void App::add_nav(NavEntry entry) { add_nav_entry(std::move(entry)); }
+void App::add_worker(Worker worker) { workers_.push_back(std::move(worker)); }
 
 std::string App::cookie(const std::string& name, const std::string& value, std::int64_t max_age) const {
   std::string c = name + "=" + value + "; Path=/; HttpOnly; SameSite=Lax";

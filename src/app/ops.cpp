@@ -1,10 +1,10 @@
-// Operations routes: health, metrics, the OpenAPI document, static assets, language switch.
+// Operations routes: health, metrics, the OpenAPI document, static assets.
 #include <nlohmann/json.hpp>
 
 #include "core/embedded.hpp"
 #include "i18n/i18n.hpp"
 #include "store/database.hpp"
-#include "web/app.hpp"
+#include "app/web_app.hpp"
 #include "web/context.hpp"
 #include "web/render.hpp"
 
@@ -46,21 +46,6 @@ void register_ops(App& app) {
         {.access = Access::public_, .api = true, .summary = "This API's OpenAPI 3.1 document"});
   r.add("GET", "/static/{file}", [](Request& req) { return serve_asset(req); },
         {.access = Access::public_, .api = false, .summary = "Embedded static files"});
-  r.add("POST", "/lang",
-        [&app](Request& req) {
-          auto f = req.form();
-          std::string lang(i18n::normalize(f["lang"]));
-          std::string back = http::safe_local_path(f["back"]).value_or("/");
-          auto resp = Response::redirect(req, back);
-          resp.set("Set-Cookie", app.cookie("lang", lang, 365 * 24 * 3600));
-          if (req.ctx->principal) {
-            staff::UserInput in;
-            in.lang = lang;
-            app.staff().update_user(*req.ctx->principal, req.ctx->principal->user_id, in, std::nullopt);
-          }
-          return resp;
-        },
-        {.access = Access::public_, .api = false, .summary = "Switch the interface language"});
 }
 
 }  // namespace sdelka::web
