@@ -15,7 +15,8 @@ else()
   set(SDELKA_TAB_PUGIXML pugixml)
 endif()
 
-add_library(sdelka_tabular STATIC ${CMAKE_CURRENT_LIST_DIR}/tabular.cpp)
+add_library(sdelka_tabular STATIC ${CMAKE_CURRENT_LIST_DIR}/tabular.cpp ${CMAKE_CURRENT_LIST_DIR}/tabular_csv.cpp
+            ${CMAKE_CURRENT_LIST_DIR}/tabular_xlsx.cpp ${CMAKE_CURRENT_LIST_DIR}/tabular_write.cpp)
 target_include_directories(sdelka_tabular PUBLIC ${PROJECT_SOURCE_DIR}/src)
 target_include_directories(sdelka_tabular PRIVATE ${SDELKA_TAB_CSV_INCLUDE_DIR})
 target_link_libraries(sdelka_tabular
