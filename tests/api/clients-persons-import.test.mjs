@@ -16,8 +16,11 @@ const CSV1251 = fs.readFileSync(path.join(ROOT, 'tests/data/persons_cp1251.csv')
 const utf8 = (lines) => Buffer.from(lines.join('\r\n') + '\r\n', 'utf8');
 
 describe('file reader errors have texts', () => {
-  test('every error code of src/core/tabular.cpp has a "reader.<code>" text in both catalogues', () => {
-    const src = fs.readFileSync(path.join(ROOT, 'src/core/tabular.cpp'), 'utf8');
+  test('every error code of the readers (src/core/tabular*.cpp) has a "reader.<code>" text in both catalogues', () => {
+    const dir = path.join(ROOT, 'src/core');
+    const files = fs.readdirSync(dir).filter((f) => /^tabular.*\.cpp$/.test(f));
+    assert.ok(files.length >= 3, files.join(', '));
+    const src = files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
     const codes = new Set([...src.matchAll(/(?:make_error|fail)\("([a-z_0-9]+)"/g)].map((m) => m[1]));
     assert.ok(codes.size >= 20, [...codes].join(', '));
     for (const lang of ['ru', 'en']) {
