@@ -3,7 +3,7 @@
 # Defines the static library of the business context in src/<name>/ (target sdelka_<name> unless
 # TARGET names another) and enforces the house's dependency rule at configure time: the context's
 # sources and headers may include only
-#   - the platform: core/, store/, auth/, http/, i18n/, web/ (the kit for routes and pages, not the
+#   - the platform: core/, store/, jobs/, auth/, http/, i18n/, web/ (the kit for routes and pages, not the
 #     application) and the audit log writer audit/audit.hpp,
 #   - the engines: lending/,
 #   - its own headers (<name>/…),
@@ -11,7 +11,7 @@
 #     of a context named in USES (whose library it then links).
 # Anything else (app/, another context's repo, routes or pages) stops the configure with the file,
 # the line and the rule. See docs/adding-a-context.md.
-set(SDELKA_PLATFORM_DIRS core store auth http i18n web lending)
+set(SDELKA_PLATFORM_DIRS core store jobs auth http i18n web lending)
 
 function(sdelka_context name)
   cmake_parse_arguments(C "" "TARGET" "SOURCES;USES;LIBS" ${ARGN})
@@ -43,7 +43,7 @@ function(sdelka_context name)
     endforeach()
   endforeach()
   if(offences)
-    message(FATAL_ERROR "${offences}\nA context includes only core/, store/, auth/, http/, i18n/, web/, lending/, "
+    message(FATAL_ERROR "${offences}\nA context includes only core/, store/, jobs/, auth/, http/, i18n/, web/, lending/, "
       "audit/audit.hpp, its own headers, and the service.hpp or model.hpp of a context named in USES of its "
       "sdelka_context() (docs/adding-a-context.md).")
   endif()

@@ -84,7 +84,7 @@ std::string Metrics::render(const http::Router& router, const store::Database& d
 
 // ---------------------------------------------------------------- the app
 
-App::App(store::Database& db, WebOptions opts) : db_(db), opts_(opts), auth_(db, opts.auth) {
+App::App(store::Database& db, WebOptions opts) : db_(db), opts_(opts), auth_(db, opts.auth), jobs_(db, opts.jobs) {
   set_cookies_secure(opts.behind_https);
   register_ops(*this);
   auth::register_auth(*this);
@@ -100,11 +100,13 @@ App::~App() {
 }
 
 void App::start_workers() {
+  jobs_.start();
   for (auto& w : workers_) w.start();
 }
 
 void App::stop_workers() {
   for (auto it = workers_.rbegin(); it != workers_.rend(); ++it) it->stop();
+  jobs_.stop();
 }
 
 void App::add_policy(const std::vector<auth::Rule>& rows) { auth::add_rules(rows); }

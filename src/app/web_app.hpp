@@ -43,13 +43,14 @@ class App final : public Host {
   App& operator=(const App&) = delete;
   // The full pipeline for one request. Never throws.
   http::Response handle(http::Request& req);
-  // Starts / stops the contexts' background workers (in registration order / in reverse).
+  // Starts / stops the job runner and the contexts' background workers (stop: in reverse).
   void start_workers();
   void stop_workers();
 
   store::Database& db() override { return db_; }
   auth::AuthService& auth() override { return auth_; }
   http::Router& router() override { return router_; }
+  jobs::Runner& jobs() override { return jobs_; }
   const WebOptions& options() const override { return opts_; }
   std::string cookie(const std::string& name, const std::string& value, std::int64_t max_age) const override;
   void add_policy(const std::vector<auth::Rule>& rows) override;
@@ -67,6 +68,7 @@ class App final : public Host {
   store::Database& db_;
   WebOptions opts_;
   auth::AuthService auth_;
+  jobs::Runner jobs_;
   http::Router router_;
   std::vector<Worker> workers_;
   std::vector<std::shared_ptr<void>> kept_;  // the contexts' services, destroyed in reverse

@@ -1,14 +1,7 @@
 #include "clients/jobs.hpp"
 
-#include <signal.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdlib>
-
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -32,16 +25,11 @@ const char* kCols =
     "id, user_id, file_name, file_path, on_duplicate, mapping, status, rows, imported, updated, skipped, rejected, "
     "progress, error, created_at, kind, upload_size, file_path";
 
-// How long a claimed job stays its worker's without a sign of life (each batch renews it). A job
-// of a process that died is taken over by another after this long.
-constexpr std::int64_t kLeaseSeconds = 120;
 // Days the report of rejected rows stays downloadable after its job ended.
 constexpr std::int64_t kReportDays = 30;
 
-// The job's lease was taken over by another process (this one was presumed dead): stop quietly.
-struct LeaseLost : std::runtime_error {
-  LeaseLost() : std::runtime_error("import job lease lost") {}
-};
+// The runner's kind of an import job; ref_id is the import_jobs row.
+const char* const kJobKind = "clients.import";
 
 // import_jobs.kind holds the table's name ("companies", the default of the column, or "persons").
 std::string kind_of(ClientType t) { return t == ClientType::person ? "persons" : "companies"; }
@@ -62,38 +50,26 @@ std::string report_file(const std::string& dir, std::int64_t id, int part) {
 }
 }  // namespace
 
-ImportJobs::ImportJobs(store::Database& db, ClientsService& svc, std::string files_dir)
-    : db_(db), svc_(svc), dir_(std::move(files_dir)) {}
-
-ImportJobs::~ImportJobs() { stop(); }
-
-void ImportJobs::start() {
+ImportJobs::ImportJobs(store::Database& db, ClientsService& svc, jobs::Runner& runner, std::string files_dir)
+    : db_(db), svc_(svc), runner_(runner), dir_(std::move(files_dir)) {
   fs::create_directories(dir_);
-  char host[256] = {0};
-  if (gethostname(host, sizeof host - 1) != 0) host[0] = 0;
-  lease_owner_ = std::string(host) + ":" + std::to_string(::getpid()) + ":" + std::to_string(std::random_device{}());
-  // A job whose worker was a process of this machine that no longer runs (killed, crashed) is
-  // queued again at once; one of another machine's is taken over when its lease runs out.
-  db_.write([&](store::Tx& tx) {
-    for (auto& r : tx.query("SELECT id, lease_owner FROM import_jobs WHERE status = 'running'")) {
-      const std::string owner = r.str(1);
-      const auto c1 = owner.find(':'), c2 = owner.find(':', c1 == std::string::npos ? 0 : c1 + 1);
-      if (c1 == std::string::npos || c2 == std::string::npos || owner.substr(0, c1) != host) continue;
-      const pid_t pid = static_cast<pid_t>(std::atoll(owner.substr(c1 + 1, c2 - c1 - 1).c_str()));
-      if (pid <= 0 || (::kill(pid, 0) == -1 && errno == ESRCH))
-        tx.exec("UPDATE import_jobs SET status = 'queued', lease_owner = '', lease_until = '', updated_at = ? WHERE id = ? "
-                "AND lease_owner = ?",
-                {store::now_iso(), r.i64(0), owner});
+  jobs::Kind k;
+  k.run = [this](jobs::Context& ctx) { return run(ctx); };
+  k.requeued = [](store::Tx& tx, const jobs::Job& job) {
+    tx.exec("UPDATE import_jobs SET status = 'queued', updated_at = ? WHERE id = ? AND status IN ('queued', 'running')",
+            {store::now_iso(), job.ref_id});
+  };
+  k.failed = [](store::Tx& tx, const jobs::Job& job, const std::string& reason) {
+    std::string why = reason;
+    if (job.attempts > job.max_attempts) {  // a crash loop: said in the starter's language
+      auto u = tx.one("SELECT COALESCE(u.lang, '') FROM import_jobs j LEFT JOIN users u ON u.id = j.user_id WHERE j.id = ?", {job.ref_id});
+      why = i18n::t(u && !u->str(0).empty() ? u->str(0) : "ru", "import.gave_up");
     }
-  });
-  started_ = true;
-  worker_ = std::thread([this] { loop(); });
-}
-
-void ImportJobs::stop() {
-  stop_.store(true);
-  cv_.notify_all();
-  if (worker_.joinable()) worker_.join();
+    tx.exec("UPDATE import_jobs SET status = 'failed', error = ?, updated_at = ? WHERE id = ? AND status IN ('queued', 'running')",
+            {why, store::now_iso(), job.ref_id});
+  };
+  runner_.handle(kJobKind, std::move(k));
+  runner_.every(std::chrono::minutes(10), [this] { sweep(); });
 }
 
 void ImportJobs::sweep() {
@@ -130,64 +106,24 @@ void ImportJobs::sweep() {
   });
 }
 
-void ImportJobs::loop() {
-  auto last_sweep = std::chrono::steady_clock::time_point{};
-  while (!stop_.load()) {
-    if (std::chrono::steady_clock::now() - last_sweep > std::chrono::minutes(10)) {
-      last_sweep = std::chrono::steady_clock::now();
-      try {
-        sweep();
-      } catch (const std::exception& e) {
-        spdlog::error(json{{"event", "import_sweep_error"}, {"error", e.what()}}.dump());
-      }
-    }
-    bool worked = false;
-    // Nothing escapes the loop: an error here would end the process, and on restart the job
-    // would be taken again and end it again.
-    try {
-      worked = run_one();
-    } catch (const std::exception& e) {
-      spdlog::error(json{{"event", "import_job_error"}, {"error", e.what()}}.dump());
-    } catch (...) {
-      spdlog::error(json{{"event", "import_job_error"}, {"error", "unknown exception"}}.dump());
-    }
-    if (worked) continue;
-    std::unique_lock lk(mu_);
-    cv_.wait_for(lk, std::chrono::seconds(2), [&] { return stop_.load(); });
-  }
-}
-
-bool ImportJobs::run_one() {
-  // Claim: the oldest queued job, or a running one whose lease ran out (its process died). On
-  // PostgreSQL the row is locked and skipped by the others; SQLite has one writer at a time.
+jobs::Outcome ImportJobs::run(jobs::Context& ctx) {
+  const std::int64_t id = ctx.job().ref_id;
   std::optional<store::Row> job;
   db_.write([&](store::Tx& tx) {
-    std::string pick =
-        "SELECT id FROM import_jobs WHERE status = 'queued' OR (status = 'running' AND lease_until < ?) ORDER BY id LIMIT 1";
-    if (db_.backend() == store::Backend::postgres) pick += " FOR UPDATE SKIP LOCKED";
-    const auto now = store::now_iso();
-    job = tx.one("UPDATE import_jobs SET status = 'running', lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = (" +
-                     pick + ") RETURNING " + kCols,
-                 {lease_owner_, store::iso_after(kLeaseSeconds), now, now});
+    job = tx.one(std::string("SELECT ") + kCols + " FROM import_jobs WHERE id = ? AND status IN ('queued', 'running')", {id});
+    if (!job) return;  // already ended (the end was written, the runner's mark was not)
+    tx.exec("UPDATE import_jobs SET status = 'running', updated_at = ? WHERE id = ?", {store::now_iso(), id});
+    ctx.checkpoint(tx, static_cast<int>(job->i64(12)));
   });
-  if (!job) return false;
-  const std::int64_t id = job->i64(0);
+  if (!job) return jobs::Outcome::done;
   std::optional<auth::Principal> p;
   db_.read([&](store::Tx& tx) { p = auth::AuthService::load_principal(tx, job->i64(1)); });
-  auto fail = [&](const std::string& msg) {
-    db_.write([&](store::Tx& tx) {
-      tx.exec("UPDATE import_jobs SET status = 'failed', error = ?, lease_owner = '', updated_at = ? WHERE id = ? AND "
-              "lease_owner = ?",
-              {msg, store::now_iso(), id, lease_owner_});
-    });
-  };
   if (!p) {  // said in the language that user chose (Russian when the account is gone)
     std::string lang = "ru";
     db_.read([&](store::Tx& tx) {
       if (auto u = tx.one("SELECT lang FROM users WHERE id = ?", {job->i64(1)}); u && !u->str(0).empty()) lang = u->str(0);
     });
-    fail(i18n::t(lang, "import.user_disabled"));
-    return true;
+    throw core::DomainError{core::ErrorKind::forbidden, i18n::t(lang, "import.user_disabled")};
   }
   ImportOptions o;
   o.on_duplicate = job->str(4);
@@ -201,77 +137,29 @@ bool ImportJobs::run_one() {
   while (fs::exists(report_file(dir_, id, part))) ++part;
   o.report_path = report_file(dir_, id, part);
   // Each batch's transaction records the progress and renews the lease; a lease another process
-  // has taken over rolls the batch back and stops this worker's run of the job.
-  o.in_batch_tx = [this, id](store::Tx& tx, const ImportCounts& c, double progress) {
-    const auto n = tx.exec("UPDATE import_jobs SET rows = ?, imported = ?, updated = ?, skipped = ?, rejected = ?, progress = ?, "
-                           "lease_until = ?, updated_at = ? WHERE id = ? AND lease_owner = ?",
-                           {c.rows, c.imported, c.updated, c.skipped, c.rejected, static_cast<std::int64_t>(progress * 100),
-                            store::iso_after(kLeaseSeconds), store::now_iso(), id, lease_owner_});
-    if (n == 0) throw LeaseLost();
+  // has taken over rolls the batch back and stops this run of the job (jobs::LeaseLost).
+  o.in_batch_tx = [&ctx, id](store::Tx& tx, const ImportCounts& c, double progress) {
+    const auto pct = static_cast<std::int64_t>(progress * 100);
+    ctx.checkpoint(tx, static_cast<int>(pct));
+    tx.exec("UPDATE import_jobs SET rows = ?, imported = ?, updated = ?, skipped = ?, rejected = ?, progress = ?, updated_at = ? "
+            "WHERE id = ?",
+            {c.rows, c.imported, c.updated, c.skipped, c.rejected, pct, store::now_iso(), id});
   };
-  o.on_progress = [this](const ImportCounts&, double) { return !stop_.load(); };
-  // A heartbeat renews the lease every kLeaseSeconds / 4 while the import runs, also through the
-  // long stretches between batches (opening a large XLSX, skipping the rows done before a restart).
-  struct Heartbeat {
-    std::mutex mu;
-    std::condition_variable cv;
-    bool done = false;
-    std::thread t;
-    ~Heartbeat() {
-      {
-        std::lock_guard g(mu);
-        done = true;
-      }
-      cv.notify_all();
-      if (t.joinable()) t.join();
-    }
-  } beat;
-  beat.t = std::thread([&] {
-    std::unique_lock lk(beat.mu);
-    while (!beat.cv.wait_for(lk, std::chrono::seconds(kLeaseSeconds / 4), [&] { return beat.done; })) {
-      try {
-        db_.write([&](store::Tx& tx) {
-          tx.exec("UPDATE import_jobs SET lease_until = ? WHERE id = ? AND lease_owner = ?",
-                  {store::iso_after(kLeaseSeconds), id, lease_owner_});
-        });
-      } catch (const std::exception& e) {
-        spdlog::warn(json{{"event", "import_heartbeat_failed"}, {"job", id}, {"error", e.what()}}.dump());
-      }
-    }
-  });
-  ImportResult res;
-  try {
-    res = import_clients(type_of(job->str(15)), svc_, db_, *p, job->str(3), o);
-  } catch (const LeaseLost&) {
-    spdlog::warn(json{{"event", "import_lease_lost"}, {"job", id}}.dump());
-    return true;
-  } catch (const std::exception& e) {
-    // A job must not stay "running" forever: record why it stopped (a domain error, such as the
-    // starter having lost the right to create records, reads in the starter's language).
-    fail(e.what());
-    return true;
-  } catch (...) {
-    fail(i18n::t(p->lang, "err.internal"));
-    return true;
-  }
-  if (res.stopped) {
-    db_.write([&](store::Tx& tx) {
-      tx.exec("UPDATE import_jobs SET status = 'queued', lease_owner = '', lease_until = '', updated_at = ? WHERE id = ? AND "
-              "lease_owner = ?",
-              {store::now_iso(), id, lease_owner_});
-    });
-    return false;
-  }
-  std::int64_t finished = 0;
+  o.on_progress = [&ctx](const ImportCounts&, double) { return !ctx.stopping(); };
+  // A domain error (the starter lost the right to create records) fails the job in the starter's
+  // language; anything else is retried by the runner from the last committed batch.
+  ImportResult res = import_clients(type_of(job->str(15)), svc_, db_, *p, job->str(3), o);
+  if (res.stopped) return jobs::Outcome::stopped;
   db_.write([&](store::Tx& tx) {
-    finished = tx.exec("UPDATE import_jobs SET status = ?, error = ?, progress = 100, rows = ?, imported = ?, updated = ?, skipped = ?, "
-            "rejected = ?, lease_owner = '', file_path = '', updated_at = ? WHERE id = ? AND lease_owner = ?",
+    ctx.checkpoint(tx, 100);
+    tx.exec("UPDATE import_jobs SET status = ?, error = ?, progress = 100, rows = ?, imported = ?, updated = ?, skipped = ?, "
+            "rejected = ?, file_path = '', updated_at = ? WHERE id = ?",
             {std::string(res.error.empty() ? "done" : "failed"), res.error, res.counts.rows, res.counts.imported,
-             res.counts.updated, res.counts.skipped, res.counts.rejected, store::now_iso(), id, lease_owner_});
+             res.counts.updated, res.counts.skipped, res.counts.rejected, store::now_iso(), id});
   });
   std::error_code ec;
-  if (finished == 1) fs::remove(job->str(3), ec);  // the uploaded file has served its purpose (unless the job was taken over)
-  return true;
+  fs::remove(job->str(3), ec);  // the uploaded file has served its purpose
+  return jobs::Outcome::done;
 }
 
 json ImportJobs::upload(const auth::Principal& p, ClientType type, const std::string& file_name,
@@ -393,8 +281,9 @@ json ImportJobs::queue(const auth::Principal& p, std::int64_t id, const std::str
             "status = 'uploaded'",
             {on_duplicate, m.dump(), store::now_iso(), id});
     audit::record(tx, &p, "start", "import_job", std::to_string(id), {{"on_duplicate", on_duplicate}});
+    jobs::Runner::enqueue(tx, kJobKind, id);
   });
-  cv_.notify_all();
+  runner_.wake();
   return get(p, id);
 }
 

@@ -1,23 +1,18 @@
 #pragma once
-// Background import jobs: an uploaded file is previewed, then imported by a worker thread with
-// progress kept in import_jobs (updated in the same transaction as each batch of rows). A server
-// that stops mid-job resumes it after the last committed batch when it starts again.
-// Several server processes may share one database: a worker claims a job with a lease (FOR UPDATE
-// SKIP LOCKED on PostgreSQL; SQLite's write lock), renews it with every batch, and takes over only
-// jobs whose lease has run out (their process died). files_dir must then be one directory that
-// every process shares. Thread-safe; one worker imports one job at a time.
-#include <atomic>
-#include <condition_variable>
+// Background import jobs: an uploaded file is previewed, then imported by the platform's job
+// runner (jobs::Runner, kind "clients.import") with progress kept in import_jobs (updated in the
+// same transaction as each batch of rows). The runner's lease lets several server processes share
+// one database (files_dir must then be one directory they all share); a job of a process that
+// died resumes after the last committed batch; a database error is retried with back-off.
 #include <map>
 #include <optional>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "auth/model.hpp"
 #include "clients/transfer.hpp"
+#include "jobs/runner.hpp"
 
 namespace sdelka::store { class Database; }
 
@@ -27,16 +22,11 @@ class ClientsService;
 
 class ImportJobs {
  public:
-  // files_dir holds the uploaded files and the reports (created when missing).
-  ImportJobs(store::Database& db, ClientsService& svc, std::string files_dir);
-  ~ImportJobs();
+  // files_dir holds the uploaded files and the reports (created when missing). Registers the
+  // import kind and the sweep of old files with the runner (before it starts).
+  ImportJobs(store::Database& db, ClientsService& svc, jobs::Runner& runner, std::string files_dir);
   ImportJobs(const ImportJobs&) = delete;
   ImportJobs& operator=(const ImportJobs&) = delete;
-
-  // Starts the worker (jobs of a process that died are taken over when their lease runs out).
-  void start();
-  // Stops the worker after the batch it is on (the job stays resumable).
-  void stop();
 
   // Stores an uploaded file of companies or persons as a new job (status "uploaded"). 403 when p
   // may not create records of the type; 422 for an empty body or a file that is not a table.
@@ -63,19 +53,13 @@ class ImportJobs {
   std::string report(const auth::Principal& p, std::int64_t id);
 
  private:
-  void loop();
-  bool run_one();
+  jobs::Outcome run(jobs::Context& ctx);
   void sweep();
   nlohmann::json finish_upload(const auth::Principal& p, std::int64_t id);
-  std::string lease_owner_;  // this process's name in import_jobs.lease_owner
   store::Database& db_;
   ClientsService& svc_;
+  jobs::Runner& runner_;
   std::string dir_;
-  std::thread worker_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::atomic<bool> stop_{false};
-  bool started_ = false;
 };
 
 }  // namespace sdelka::clients

@@ -32,11 +32,10 @@ const std::vector<auth::Rule>& policy_rows() {
 void register_clients(web::Host& host) {
   host.add_policy(policy_rows());
   auto& svc = host.keep(std::make_unique<ClientsService>(host.db()));
-  auto& jobs = host.keep(std::make_unique<ImportJobs>(host.db(), svc, host.options().files_dir));
+  auto& jobs = host.keep(std::make_unique<ImportJobs>(host.db(), svc, host.jobs(), host.options().files_dir));
   register_transfer_routes(host, svc, jobs);  // before the {id} routes: /api/v1/companies/export
   register_clients_api(host, svc);
   register_clients_pages(host, svc);
-  host.add_worker({"imports", [&jobs] { jobs.start(); }, [&jobs] { jobs.stop(); }});
   using auth::Action;
   using auth::Scope;
   host.add_nav({"/companies", "nav.companies", Action::read, "company", Scope::own, 10});

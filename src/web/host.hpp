@@ -13,6 +13,7 @@
 #include "auth/policy.hpp"
 #include "auth/service.hpp"
 #include "http/router.hpp"
+#include "jobs/runner.hpp"
 
 namespace sdelka::store { class Database; }
 
@@ -29,6 +30,7 @@ struct WebOptions {
   // Bearer token of the metrics scraper for /metrics ("" = only signed-in administrators).
   std::string metrics_token;
   auth::AuthOptions auth;
+  jobs::RunnerOptions jobs;
 };
 
 // One link of the main navigation, shown to a principal whose scope for (action, type) is at least
@@ -42,8 +44,9 @@ struct NavEntry {
   int order;
 };
 
-// A background worker (imports today; mail, reminders, the daily loan job later): started after
-// every context has registered, stopped before the database closes.
+// A background thread of a context's own, for work that is not a job of the runner (a listener,
+// a cache refresh): started after every context has registered, stopped before the database
+// closes. Work that must survive a restart or be shared by processes is a job (Host::jobs()).
 struct Worker {
   std::string name;
   std::function<void()> start;
@@ -58,6 +61,9 @@ class Host {
   virtual const WebOptions& options() const = 0;
   // Sign-in, sessions and tokens (the platform's; the auth context's routes use it).
   virtual auth::AuthService& auth() = 0;
+  // The background-job runner: a context registers its job kinds (and periodic sweeps) with it at
+  // registration and enqueues jobs in its own transactions.
+  virtual jobs::Runner& jobs() = 0;
   // Set-Cookie value for a cookie of this app (HttpOnly, SameSite=Lax, Secure when behind TLS).
   virtual std::string cookie(const std::string& name, const std::string& value, std::int64_t max_age) const = 0;
 

@@ -21,3 +21,12 @@ add_test(NAME cli_platform COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/platform
 
 # The Clients commands end to end (import CSV/XLSX, export, demo).
 add_test(NAME cli_clients COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/clients.sh $<TARGET_FILE:sdelka>)
+
+# The background-job runner against SQLite and (unit_jobs_pg) a throwaway PostgreSQL cluster.
+add_executable(unit_jobs ${CMAKE_CURRENT_LIST_DIR}/jobs_test.cpp)
+target_link_libraries(unit_jobs PRIVATE sdelka_jobs GTest::gtest_main)
+sdelka_warnings(unit_jobs)
+gtest_discover_tests(unit_jobs TEST_PREFIX "unit_jobs.")
+add_test(NAME unit_jobs_pg
+         COMMAND bash ${PROJECT_SOURCE_DIR}/tests/unit/with-pg.sh $<TARGET_FILE:unit_jobs>)
+set_tests_properties(unit_jobs_pg PROPERTIES TIMEOUT 300)
