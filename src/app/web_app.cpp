@@ -1,5 +1,7 @@
 #include "app/web_app.hpp"
 
+#include "app/idempotency.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -363,69 +365,39 @@ Response App::dispatch(Request& req, const http::Route* route) {
   return route->handler(req);
 }
 
-// A key still "in progress" after this long was taken by a request that never finished (its process
-// died): the handler timeout is 120 s.
-constexpr std::int64_t kIdempotencyAbandonSeconds = 180;
-
 Response App::with_idempotency(Request& req, const http::Route& route) {
   const auto& p = *req.ctx->principal;
   const std::string key(req.header("idempotency-key").value());
   const auto& lang = req.ctx->lang;
   if (key.empty() || key.size() > 255)
     throw ApiError{core::ErrorKind::bad_request, i18n::t(lang, "err.idempotency_key"), "", {{"Idempotency-Key", i18n::t(lang, "err.idempotency_key"), "format"}}};
-  const std::string hash = auth::token_hash(req.method + " " + req.path + "\n" + req.body);
-  std::optional<Response> replay;
-  db_.write([&](store::Tx& tx) {
-    tx.exec("DELETE FROM idempotency_keys WHERE user_id = ? AND created_at < ?", {p.user_id, store::iso_after(-24 * 3600)});
-    auto r = tx.one("SELECT request_hash, status, response, headers, created_at FROM idempotency_keys WHERE user_id = ? AND idem_key = ?",
-                    {p.user_id, key});
-    if (!r) {
-      tx.exec("INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status, created_at) VALUES (?, ?, ?, 0, ?)",
-              {p.user_id, key, hash, store::now_iso()});
-      return;
-    }
-    if (r->str(0) != hash)
+  const auto claimed = idempotency::claim(db_, p.user_id, key, auth::token_hash(req.method + " " + req.path + "\n" + req.body));
+  switch (claimed.claim) {
+    case idempotency::Claim::mismatch:
       throw ApiError{core::ErrorKind::invalid, i18n::t(lang, "err.idempotency_mismatch"), "", {{"Idempotency-Key", i18n::t(lang, "err.idempotency_mismatch"), "mismatch"}}};
-    if (r->i64(1) == 0) {
-      // In progress — or left behind by a process that died after taking the key: a key busy for
-      // longer than a request may take is free again.
-      if (r->str(4) >= store::iso_after(-kIdempotencyAbandonSeconds))
-        throw ApiError{core::ErrorKind::conflict, i18n::t(lang, "err.idempotency_busy"), ""};
-      // Taken over only if nobody took it over meanwhile (two retries at once: one runs).
-      if (tx.exec("UPDATE idempotency_keys SET created_at = ? WHERE user_id = ? AND idem_key = ? AND status = 0 AND "
-                  "created_at = ?",
-                  {store::now_iso(), p.user_id, key, r->str(4)}) != 1)
-        throw ApiError{core::ErrorKind::conflict, i18n::t(lang, "err.idempotency_busy"), ""};
-      return;
+    case idempotency::Claim::busy:
+      throw ApiError{core::ErrorKind::conflict, i18n::t(lang, "err.idempotency_busy"), ""};
+    case idempotency::Claim::replay: {
+      Response out;
+      out.status = claimed.stored.status;
+      out.body = claimed.stored.body;
+      for (const auto& [k, v] : claimed.stored.headers) out.set(k, v);
+      out.set("Idempotent-Replayed", "true");
+      return out;
     }
-    Response out;
-    out.status = static_cast<int>(r->i64(1));
-    out.body = r->str(2);
-    const auto stored = nlohmann::json::parse(r->str(3));
-    for (auto& [k, v] : stored.items()) out.set(k, v.get<std::string>());
-    out.set("Idempotent-Replayed", "true");
-    replay = std::move(out);
-  });
-  if (replay) return *replay;
+    case idempotency::Claim::taken: break;
+  }
   Response resp;
   try {
     resp = route.handler(req);
   } catch (const ApiError& e) {
     resp = http::problem(e, req.path);
   } catch (...) {
-    db_.write([&](store::Tx& tx) { tx.exec("DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ?", {p.user_id, key}); });
+    idempotency::release(db_, p.user_id, key);
     throw;
   }
-  db_.write([&](store::Tx& tx) {
-    if (resp.status >= 500) {
-      tx.exec("DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ?", {p.user_id, key});
-      return;
-    }
-    nlohmann::json h = nlohmann::json::object();
-    for (auto& [k, v] : resp.headers) h[k] = v;
-    tx.exec("UPDATE idempotency_keys SET status = ?, response = ?, headers = ? WHERE user_id = ? AND idem_key = ?",
-            {std::int64_t{resp.status}, resp.body, h.dump(), p.user_id, key});
-  });
+  if (resp.status >= 500) idempotency::release(db_, p.user_id, key);
+  else idempotency::finish(db_, p.user_id, key, {resp.status, resp.body, {resp.headers.begin(), resp.headers.end()}});
   return resp;
 }
 
