@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/page.hpp"
 #include "auth/model.hpp"
 
 namespace sdelka::store { class Tx; class Database; }
@@ -48,10 +49,7 @@ struct Filter {
   int limit = 50;
 };
 
-struct Page {
-  std::vector<Entry> items;
-  std::optional<std::int64_t> next;  // pass as Filter::after for the next page
-};
+using Page = core::Page<Entry>;
 
 // The entries matching the filter, newest first. Throws core::DomainError 403 unless the principal
 // may read the audit log (security officer, admin), 422 for a malformed filter.

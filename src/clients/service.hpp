@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/page.hpp"
 #include "auth/model.hpp"
 #include "auth/records.hpp"
 #include "core/error.hpp"
@@ -45,10 +46,7 @@ struct PersonInput {
   bool confirm_duplicate = false;
 };
 
-struct Page {
-  std::vector<nlohmann::json> items;
-  std::optional<std::int64_t> next;
-};
+using Page = core::Page<nlohmann::json>;
 
 // A group of likely duplicates found by the scan.
 struct DuplicateGroup {

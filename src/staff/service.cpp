@@ -7,6 +7,7 @@
 #include "auth/crypto.hpp"
 #include "auth/policy.hpp"
 #include "core/error.hpp"
+#include "core/ru/email.hpp"
 #include "i18n/i18n.hpp"
 #include "store/database.hpp"
 
@@ -121,10 +122,8 @@ bool valid_login(const std::string& login) {
   return std::regex_match(login, re);
 }
 
-bool valid_email(const std::string& email) {
-  static const std::regex re(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
-  return email.empty() || std::regex_match(email, re);
-}
+// The one e-mail check (core/ru/email.hpp); a user may have none.
+bool valid_email(const std::string& email) { return email.empty() || core::ru::check_email(email).ok(); }
 
 Principal StaffService::system_principal() {
   Principal p;

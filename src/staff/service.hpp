@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/page.hpp"
 #include "auth/limiter.hpp"
 #include "auth/model.hpp"
 
@@ -33,11 +34,7 @@ struct JobInput {
   std::optional<std::int64_t> department_id;
 };
 
-// A page of a keyset-paginated list.
-struct Page {
-  std::vector<nlohmann::json> items;
-  std::optional<std::int64_t> next;
-};
+using Page = core::Page<nlohmann::json>;
 
 class StaffService {
  public:
