@@ -13,6 +13,7 @@
 #include "clients/transfer.hpp"
 #include "http/http.hpp"
 #include "staff/service.hpp"
+#include "i18n/i18n.hpp"
 #include "store/database.hpp"
 
 namespace sdelka::app {
@@ -37,7 +38,8 @@ int with_db(Config& c, F&& fn) {
     return fn(*db);
   } catch (const store::DbError& e) {
     return fail(std::string("database: ") + e.what(), 1);
-  } catch (const http::ApiError& e) {
+  } catch (const http::ApiError& raw) {
+    const auto e = i18n::worded(raw, "en");  // the command line speaks English
     std::string msg = e.title;
     for (const auto& f : e.fields) msg += "; " + f.field + ": " + f.message;
     return fail(msg, 2);

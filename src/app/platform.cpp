@@ -19,6 +19,7 @@
 #include "auth/crypto.hpp"
 #include "http/server.hpp"
 #include "staff/service.hpp"
+#include "i18n/i18n.hpp"
 #include "store/database.hpp"
 #include "store/sqlite.hpp"
 #include "app/web_app.hpp"
@@ -114,7 +115,8 @@ int with_db(Config& c, int pool, F&& fn) {
   } catch (const store::DbError& e) {
     std::cerr << "sdelka: database: " << e.what() << '\n';
     return 1;
-  } catch (const http::ApiError& e) {
+  } catch (const http::ApiError& raw) {
+    const auto e = i18n::worded(raw, "en");  // the command line speaks English
     std::cerr << "sdelka: " << e.title;
     for (const auto& f : e.fields) std::cerr << "; " << f.field << ": " << f.message;
     std::cerr << '\n';

@@ -171,7 +171,8 @@ Response App::handle(Request& req) {
   Response resp;
   try {
     resp = dispatch(req, route);
-  } catch (const ApiError& e) {
+  } catch (const ApiError& raw) {
+    const auto e = i18n::worded(raw, req.ctx->lang);  // the edge: put into words in the caller's language
     resp = (route ? route->options.api : api_path) ? http::problem(e, req.path) : error_page(req, e);
   } catch (const store::DbError& e) {
     if (e.kind == store::DbError::Kind::unique_violation) {
@@ -391,7 +392,7 @@ Response App::with_idempotency(Request& req, const http::Route& route) {
   try {
     resp = route.handler(req);
   } catch (const ApiError& e) {
-    resp = http::problem(e, req.path);
+    resp = http::problem(i18n::worded(e, req.ctx->lang), req.path);
   } catch (...) {
     idempotency::release(db_, p.user_id, key);
     throw;

@@ -1,6 +1,7 @@
 // HTML route of the audit log: filters and a keyset-paginated table.
 #include "audit/audit.hpp"
 #include "http/http.hpp"
+#include "i18n/i18n.hpp"
 #include "audit/routes.hpp"
 #include "web/host.hpp"
 #include "web/context.hpp"
@@ -40,7 +41,8 @@ void register_audit_pages(Host& app) {
                            if (k != "after") qs += http::url_encode(k) + "=" + http::url_encode(v) + "&";
                          d.emplace("next_query", qs + "after=" + std::to_string(*pg.next));
                        }
-                     } catch (const http::ApiError& e) {
+                     } catch (const http::ApiError& raw) {
+                       const auto e = i18n::worded(raw, req.ctx->lang);
                        if (e.kind != core::ErrorKind::invalid) throw;
                        d.emplace("err", field_errors(e));
                      }

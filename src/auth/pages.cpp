@@ -46,7 +46,8 @@ void register_auth_pages(Host& app) {
           std::optional<auth::Principal> p;
           try {
             p = app.auth().authenticate(f["login"], f["password"], req.remote_ip, lang);
-          } catch (const ApiError& e) {
+          } catch (const ApiError& raw) {
+            const auto e = i18n::worded(raw, req.ctx->lang);
             auto resp = login_form(app, req, http::status_of(e.kind), f["login"], e.title + ". " + e.detail, next);
             for (auto& [k, v] : e.headers) resp.set(k, v);
             return resp;

@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "i18n/i18n.hpp"
 #include "store/database.hpp"
 
 namespace sdelka::auth {
@@ -83,13 +82,13 @@ bool allowed(store::Tx& tx, const Principal& p, Action a, const Subject& s) {
 
 void require(store::Tx& tx, const Principal& p, Action a, const Subject& s) {
   if (!allowed(tx, p, a, s))
-    throw core::DomainError{core::ErrorKind::forbidden, i18n::t(p.lang, "err.forbidden.title"), i18n::t(p.lang, "err.forbidden.detail")};
+    throw core::DomainError::keyed(core::ErrorKind::forbidden, {"err.forbidden.title"}, {"err.forbidden.detail"});
 }
 
 Scope require_scope(const Principal& p, Action a, std::string_view type, Scope min) {
   Scope sc = scope_for(p, a, type);
   if (sc < min)
-    throw core::DomainError{core::ErrorKind::forbidden, i18n::t(p.lang, "err.forbidden.title"), i18n::t(p.lang, "err.forbidden.detail")};
+    throw core::DomainError::keyed(core::ErrorKind::forbidden, {"err.forbidden.title"}, {"err.forbidden.detail"});
   return sc;
 }
 

@@ -49,7 +49,7 @@ Scope scope_for(const Principal& p, Action a, std::string_view type);
 // also be the owner or on the record's access list (looked up in `tx` when needed).
 bool allowed(store::Tx& tx, const Principal& p, Action a, const Subject& s);
 
-// As allowed(), but throws core::DomainError 403 (with a message in the principal's language).
+// As allowed(), but throws core::DomainError 403 (keyed: put into words at the edge).
 void require(store::Tx& tx, const Principal& p, Action a, const Subject& s);
 
 // Throws 403 unless scope_for(p, a, type) is at least `min`. Returns the scope.

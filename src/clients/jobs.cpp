@@ -148,7 +148,12 @@ jobs::Outcome ImportJobs::run(jobs::Context& ctx) {
   o.on_progress = [&ctx](const ImportCounts&, double) { return !ctx.stopping(); };
   // A domain error (the starter lost the right to create records) fails the job in the starter's
   // language; anything else is retried by the runner from the last committed batch.
-  ImportResult res = import_clients(type_of(job->str(15)), svc_, db_, *p, job->str(3), o);
+  ImportResult res;
+  try {
+    res = import_clients(type_of(job->str(15)), svc_, db_, *p, job->str(3), o);
+  } catch (const core::DomainError& e) {
+    throw i18n::worded(e, p->lang);  // the edge of a job: its reason in the starter's language
+  }
   if (res.stopped) return jobs::Outcome::stopped;
   db_.write([&](store::Tx& tx) {
     ctx.checkpoint(tx, 100);

@@ -429,7 +429,8 @@ void register_clients_pages(Host& app, ClientsService& svc) {
           try {
             auto q = list_query(req);
             d = list_data(req, svc.list_companies(principal(req), q), true);
-          } catch (const ApiError& e) {
+          } catch (const ApiError& raw) {
+            const auto e = i18n::worded(raw, req.ctx->lang);
             if (e.kind != core::ErrorKind::invalid) throw;
             d.emplace("err", field_errors(e));
           }
@@ -466,7 +467,8 @@ void register_clients_pages(Host& app, ClientsService& svc) {
             auto resp = Response::redirect(req, "/companies/" + std::to_string(c["id"].get<std::int64_t>()));
             set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.saved"));
             return resp;
-          } catch (const ApiError& e) {
+          } catch (const ApiError& raw) {
+            const auto e = i18n::worded(raw, req.ctx->lang);
             if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::conflict) throw;
             return company_form_error(req, e, f, "/companies", "companies.new");
           }
@@ -523,7 +525,8 @@ void register_clients_pages(Host& app, ClientsService& svc) {
             auto resp = Response::redirect(req, f.count("archive") ? "/companies" : "/companies/" + std::to_string(id));
             set_flash(resp, "ok", i18n::t(req.ctx->lang, f.count("archive") ? "flash.archived" : "flash.saved"));
             return resp;
-          } catch (const ApiError& e) {
+          } catch (const ApiError& raw) {
+            const auto e = i18n::worded(raw, req.ctx->lang);
             if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::conflict && e.kind != core::ErrorKind::precondition_failed) throw;
             if (e.kind == core::ErrorKind::precondition_failed) {
               auto resp = Response::redirect(req, "/companies/" + std::to_string(id) + "/edit");
@@ -540,7 +543,8 @@ void register_clients_pages(Host& app, ClientsService& svc) {
           mstch::map d;
           try {
             d = list_data(req, svc.list_persons(principal(req), list_query(req)), false);
-          } catch (const ApiError& e) {
+          } catch (const ApiError& raw) {
+            const auto e = i18n::worded(raw, req.ctx->lang);
             if (e.kind != core::ErrorKind::invalid) throw;
             d.emplace("err", field_errors(e));
           }
@@ -569,7 +573,8 @@ void register_clients_pages(Host& app, ClientsService& svc) {
           try {
             auto p = svc.create_person(principal(req), in);
             return Response::redirect(req, "/persons/" + std::to_string(p["id"].get<std::int64_t>()));
-          } catch (const ApiError& e) {
+          } catch (const ApiError& raw) {
+            const auto e = i18n::worded(raw, req.ctx->lang);
             if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::conflict) throw;
             // The list page again with the form open and what was typed: errors next to the fields,
             // or the likely duplicates and the «save anyway» box.
@@ -634,7 +639,8 @@ void register_clients_pages(Host& app, ClientsService& svc) {
             auto resp = Response::redirect(req, f.count("archive") ? "/persons" : back);
             set_flash(resp, "ok", i18n::t(req.ctx->lang, f.count("archive") ? "flash.archived" : "flash.saved"));
             return resp;
-          } catch (const ApiError& e) {
+          } catch (const ApiError& raw) {
+            const auto e = i18n::worded(raw, req.ctx->lang);
             if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::conflict && e.kind != core::ErrorKind::precondition_failed) throw;
             if (edit && e.kind != core::ErrorKind::precondition_failed) {
               // The card again with the edit form open and what was typed: errors next to the
@@ -671,7 +677,8 @@ void register_clients_pages(Host& app, ClientsService& svc) {
             auto resp = Response::redirect(req, back);
             set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.saved"));
             return resp;
-          } catch (const ApiError& e) {
+          } catch (const ApiError& raw) {
+            const auto e = i18n::worded(raw, req.ctx->lang);
             if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::not_found) throw;
             auto resp = Response::redirect(req, back);
             std::string msg = e.title;

@@ -251,7 +251,8 @@ void register_transfer_routes(Host& app, ClientsService& svc, ImportJobs& jobs) 
           }
           try {
             jobs.queue(principal(req), id, f["on_duplicate"].empty() ? "skip" : f["on_duplicate"], mapping);
-          } catch (const ApiError& e) {
+          } catch (const ApiError& raw) {
+            const auto e = i18n::worded(raw, req.ctx->lang);
             if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::conflict) throw;
             auto resp = Response::redirect(req, "/imports/" + std::to_string(id));
             set_flash(resp, "error", e.fields.empty() ? e.title + ". " + e.detail : e.fields[0].message);

@@ -3,6 +3,12 @@
 // wrong or may not do; the HTTP layer maps its kind to a status code in one place
 // (http::status_of) and writes it as problem+json or an error page; background loops catch it like
 // any std::exception. Defined below http/, so that services and engines need nothing of HTTP.
+//
+// An error carries its texts either as words already (title, detail, FieldError::message: older
+// code that looks each text up in the principal's language) or, the house's way, as catalogue
+// keys with arguments (core::Text: DomainError::keyed, FieldError::text) that are put into words
+// once, at the edge, in the caller's language (i18n::worded): the request pipeline and the pages
+// for a request, a job for its starter, the command line in English.
 #include <exception>
 #include <memory>
 #include <string>
@@ -30,18 +36,41 @@ enum class ErrorKind {
   unavailable,            // the database or the server is busy; try again        → 503
 };
 
+// A text still to be put into words: a catalogue key and its arguments ({name} in the text).
+struct Text {
+  std::string key;
+  std::vector<std::pair<std::string, std::string>> args = {};
+  bool empty() const { return key.empty(); }
+};
+
 // One field error: the field (JSON member or form input name), the message in the caller's
-// language, and a stable machine code ("required", "type", "format", "forbidden", …).
+// language (or `text`, to be put into words at the edge), and a stable machine code ("required",
+// "type", "format", "forbidden", …).
 struct FieldError {
   std::string field;
   std::string message;
   std::string code;
+  Text text = {};
 };
 
 class DomainError : public std::exception {
  public:
   DomainError(ErrorKind k, std::string title_, std::string detail_ = {}, std::vector<FieldError> fields_ = {})
       : kind(k), title(std::move(title_)), detail(std::move(detail_)), fields(std::move(fields_)) {
+    what_ = detail.empty() ? title : title + ": " + detail;
+  }
+  // An error whose texts are catalogue keys, put into words at the edge.
+  static DomainError keyed(ErrorKind k, Text title, Text detail = {}, std::vector<FieldError> fields = {}) {
+    DomainError e{k, "", "", std::move(fields)};
+    e.title_text = std::move(title);
+    e.detail_text = std::move(detail);
+    e.what_ = e.title_text.key;
+    return e;
+  }
+  // Sets the texts in words (i18n::worded does it).
+  void set_words(std::string title_, std::string detail_) {
+    title = std::move(title_);
+    detail = std::move(detail_);
     what_ = detail.empty() ? title : title + ": " + detail;
   }
   const char* what() const noexcept override { return what_.c_str(); }
@@ -53,6 +82,8 @@ class DomainError : public std::exception {
   std::string type = "about:blank";
   std::vector<std::pair<std::string, std::string>> headers = {};  // e.g. Retry-After
   std::shared_ptr<nlohmann::json> extra = nullptr;                // extra members (e.g. "candidates")
+  Text title_text = {};   // set by keyed(): put into words at the edge
+  Text detail_text = {};
 
  private:
   std::string what_;

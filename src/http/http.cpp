@@ -1,5 +1,7 @@
 #include "http/http.hpp"
 
+#include "i18n/i18n.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace sdelka::http {
@@ -224,7 +226,10 @@ int status_of(core::ErrorKind kind) {
   return 500;
 }
 
-Response problem(const ApiError& e, std::string_view instance) {
+Response problem(const ApiError& keyed, std::string_view instance) {
+  // The caller puts the texts into words in the request's language (i18n::worded); an error that
+  // reaches here still keyed is said in Russian rather than as its keys.
+  const ApiError e = keyed.title.empty() && !keyed.title_text.empty() ? i18n::worded(keyed, "ru") : keyed;
   const int status = status_of(e.kind);
   nlohmann::json j = {{"type", e.type}, {"title", e.title}, {"status", status}};
   if (!e.detail.empty()) j["detail"] = e.detail;

@@ -47,6 +47,24 @@ const std::string& t(std::string_view lang, std::string_view key) {
   return fallback;
 }
 
+std::string words(std::string_view lang, const core::Text& text) {
+  std::string out = t(lang, text.key);
+  for (const auto& [name, value] : text.args) {
+    const std::string mark = "{" + name + "}";
+    for (auto at = out.find(mark); at != std::string::npos; at = out.find(mark, at + value.size())) out.replace(at, mark.size(), value);
+  }
+  return out;
+}
+
+core::DomainError worded(const core::DomainError& e, std::string_view lang) {
+  core::DomainError out = e;
+  if (out.title.empty() && !out.title_text.empty())
+    out.set_words(words(lang, out.title_text), out.detail_text.empty() ? out.detail : words(lang, out.detail_text));
+  for (auto& f : out.fields)
+    if (f.message.empty() && !f.text.empty()) f.message = words(lang, f.text);
+  return out;
+}
+
 const nlohmann::json& catalogue(std::string_view lang) { return normalize(lang) == "en" ? cats().en : cats().ru; }
 
 std::vector<std::string> missing_keys() {

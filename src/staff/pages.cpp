@@ -135,7 +135,8 @@ void register_staff_pages(Host& app, StaffService& staff) {
             auto resp = Response::redirect(req, "/admin/users");
             set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.saved"));
             return resp;
-          } catch (const ApiError& e) {
+          } catch (const ApiError& raw) {
+            const auto e = i18n::worded(raw, req.ctx->lang);
             if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::conflict) throw;
             json u = {{"id", 0}, {"login", f["login"]}, {"full_name", f["full_name"]}, {"email", f["email"]},
                       {"department", f["department"]}, {"roles", checked_roles(req)}, {"disabled", false}, {"version", 0}};
@@ -171,7 +172,8 @@ void register_staff_pages(Host& app, StaffService& staff) {
             auto resp = Response::redirect(req, "/admin/users");
             set_flash(resp, "ok", i18n::t(req.ctx->lang, "flash.saved"));
             return resp;
-          } catch (const ApiError& e) {
+          } catch (const ApiError& raw) {
+            const auto e = i18n::worded(raw, req.ctx->lang);
             if (e.kind != core::ErrorKind::invalid && e.kind != core::ErrorKind::precondition_failed) throw;
             auto u = staff.get_user(principal(req), id);
             u["full_name"] = f["full_name"];
@@ -215,7 +217,8 @@ void register_staff_pages(Host& app, StaffService& staff) {
           try {
             auto j = staff.create_job(principal(req), in);
             return Response::redirect(req, "/jobs/" + std::to_string(j["id"].get<std::int64_t>()));
-          } catch (const ApiError& e) {
+          } catch (const ApiError& raw) {
+            const auto e = i18n::worded(raw, req.ctx->lang);
             if (e.kind != core::ErrorKind::invalid) throw;
             auto resp = Response::redirect(req, "/jobs");
             set_flash(resp, "error", e.fields.empty() ? e.title : e.fields[0].message);

@@ -23,14 +23,14 @@ using core::FieldError;
 using nlohmann::json;
 using store::Tx;
 
-[[noreturn]] void not_found(const Principal& p) {
-  throw ApiError{core::ErrorKind::not_found, i18n::t(p.lang, "err.not_found"), i18n::t(p.lang, "err.not_found.detail")};
+// The errors carry catalogue keys; the edge puts them into words in the caller's language.
+[[noreturn]] void not_found() { throw ApiError::keyed(core::ErrorKind::not_found, {"err.not_found"}, {"err.not_found.detail"}); }
+[[noreturn]] void stale() { throw ApiError::keyed(core::ErrorKind::precondition_failed, {"err.stale"}, {"err.stale.detail"}); }
+[[noreturn]] void invalid(std::vector<FieldError> errs) {
+  throw ApiError::keyed(core::ErrorKind::invalid, {"err.validation"}, {}, std::move(errs));
 }
-[[noreturn]] void stale(const Principal& p) {
-  throw ApiError{core::ErrorKind::precondition_failed, i18n::t(p.lang, "err.stale"), i18n::t(p.lang, "err.stale.detail")};
-}
-[[noreturn]] void invalid(const Principal& p, std::vector<FieldError> errs) {
-  throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", std::move(errs)};
+FieldError field_error(std::string field, std::string key, std::string code, std::vector<std::pair<std::string, std::string>> args = {}) {
+  return FieldError{std::move(field), "", std::move(code), core::Text{std::move(key), std::move(args)}};
 }
 
 const char* kUserCols =
@@ -76,10 +76,10 @@ std::optional<std::int64_t> department_id(Tx& tx, const std::string& name) {
   return std::nullopt;
 }
 
-void validate_roles(const Principal& p, const std::vector<std::string>& roles, std::vector<FieldError>& errs) {
+void validate_roles(const std::vector<std::string>& roles, std::vector<FieldError>& errs) {
   for (const auto& r : roles)
     if (!auth::role_from_code(r)) {
-      errs.push_back({"roles", i18n::t(p.lang, "err.role") + ": " + r, "invalid"});
+      errs.push_back(field_error("roles", "err.role.named", "invalid", {{"value", r}}));
       return;
     }
 }
@@ -138,15 +138,15 @@ json StaffService::create_user(const Principal& p, const UserInput& in) {
   // Refuse early (before the costly password hash) when the role may not create users at all.
   auth::require_scope(p, Action::create, "user", Scope::own);
   std::vector<FieldError> errs;
-  if (!in.login || !valid_login(*in.login)) errs.push_back({"login", i18n::t(p.lang, "err.login"), "invalid"});
+  if (!in.login || !valid_login(*in.login)) errs.push_back(field_error("login", "err.login", "invalid"));
   if (!in.password || in.password->size() < kMinPasswordLength)
-    errs.push_back({"password", i18n::t(p.lang, "err.password_short"), "too_short"});
-  if (in.email && !valid_email(*in.email)) errs.push_back({"email", i18n::t(p.lang, "err.email"), "invalid"});
-  if (in.lang && *in.lang != "ru" && *in.lang != "en") errs.push_back({"lang", i18n::t(p.lang, "err.lang"), "invalid"});
+    errs.push_back(field_error("password", "err.password_short", "too_short"));
+  if (in.email && !valid_email(*in.email)) errs.push_back(field_error("email", "err.email", "invalid"));
+  if (in.lang && *in.lang != "ru" && *in.lang != "en") errs.push_back(field_error("lang", "err.lang", "invalid"));
   std::vector<std::string> roles = in.roles.value_or(std::vector<std::string>{});
-  if (roles.empty()) errs.push_back({"roles", i18n::t(p.lang, "err.roles_empty"), "required"});
-  validate_roles(p, roles, errs);
-  if (!errs.empty()) invalid(p, errs);
+  if (roles.empty()) errs.push_back(field_error("roles", "err.roles_empty", "required"));
+  validate_roles(roles, errs);
+  if (!errs.empty()) invalid(errs);
   // Hash outside the transaction: it takes tens of milliseconds.
   const std::string hash = auth::hash_password(*in.password);
   json out;
@@ -154,13 +154,13 @@ json StaffService::create_user(const Principal& p, const UserInput& in) {
     std::optional<std::int64_t> dept;
     if (in.department && !in.department->empty()) {
       dept = department_id(tx, *in.department);
-      if (!dept) invalid(p, {{"department", i18n::t(p.lang, "err.department_unknown"), "unknown"}});
+      if (!dept) invalid({field_error("department", "err.department_unknown", "unknown")});
     }
     Subject s{"user"};
     s.department_id = dept;
     auth::require(tx, p, Action::create, s);
     if (tx.one("SELECT 1 FROM users WHERE login = ?", {*in.login}))
-      throw ApiError{core::ErrorKind::conflict, i18n::t(p.lang, "err.conflict"), "", {{"login", i18n::t(p.lang, "err.login_taken"), "taken"}}};
+      throw ApiError::keyed(core::ErrorKind::conflict, {"err.conflict"}, {}, {field_error("login", "err.login_taken", "taken")});
     auto now = store::now_iso();
     auto r = tx.one(
         "INSERT INTO users (login, full_name, email, password_hash, department_id, lang, created_at, updated_at) "
@@ -181,7 +181,7 @@ json StaffService::get_user(const Principal& p, std::int64_t id) {
   json out;
   db_.read([&](Tx& tx) {
     auto u = load_user(tx, id);
-    if (!u || !auth::allowed(tx, p, Action::read, user_subject(*u))) not_found(p);
+    if (!u || !auth::allowed(tx, p, Action::read, user_subject(*u))) not_found();
     out = std::move(*u);
   });
   return out;
@@ -190,16 +190,16 @@ json StaffService::get_user(const Principal& p, std::int64_t id) {
 json StaffService::update_user(const Principal& p, std::int64_t id, const UserInput& in,
                                std::optional<std::int64_t> if_match) {
   std::vector<FieldError> errs;
-  if (in.login) errs.push_back({"login", i18n::t(p.lang, "err.readonly"), "readonly"});
+  if (in.login) errs.push_back(field_error("login", "err.readonly", "readonly"));
   if (in.password && in.password->size() < kMinPasswordLength)
-    errs.push_back({"password", i18n::t(p.lang, "err.password_short"), "too_short"});
-  if (in.email && !valid_email(*in.email)) errs.push_back({"email", i18n::t(p.lang, "err.email"), "invalid"});
-  if (in.lang && *in.lang != "ru" && *in.lang != "en") errs.push_back({"lang", i18n::t(p.lang, "err.lang"), "invalid"});
+    errs.push_back(field_error("password", "err.password_short", "too_short"));
+  if (in.email && !valid_email(*in.email)) errs.push_back(field_error("email", "err.email", "invalid"));
+  if (in.lang && *in.lang != "ru" && *in.lang != "en") errs.push_back(field_error("lang", "err.lang", "invalid"));
   if (in.roles) {
-    if (in.roles->empty()) errs.push_back({"roles", i18n::t(p.lang, "err.roles_empty"), "required"});
-    validate_roles(p, *in.roles, errs);
+    if (in.roles->empty()) errs.push_back(field_error("roles", "err.roles_empty", "required"));
+    validate_roles(*in.roles, errs);
   }
-  if (!errs.empty()) invalid(p, errs);
+  if (!errs.empty()) invalid(errs);
   if (in.password && id == p.user_id) {
     // One's own password: the current one first (a stolen session must not lock the owner out).
     std::string current_hash;
@@ -207,12 +207,12 @@ json StaffService::update_user(const Principal& p, std::int64_t id, const UserIn
       if (auto r = tx.one("SELECT password_hash FROM users WHERE id = ?", {id})) current_hash = r->str(0);
     });
     if (!in.current_password || in.current_password->empty())
-      invalid(p, {{"current_password", i18n::t(p.lang, "err.current_password_required"), "required"}});
+      invalid({field_error("current_password", "err.current_password_required", "required")});
     // A guess of the current password counts like a login attempt (a stolen session must not
     // become an unlimited password oracle).
     limiter_.reserve(p.login, p.ip, p.lang);
     if (current_hash.empty() || !auth::verify_password(*in.current_password, current_hash))
-      invalid(p, {{"current_password", i18n::t(p.lang, "err.current_password_wrong"), "wrong"}});
+      invalid({field_error("current_password", "err.current_password_wrong", "wrong")});
     limiter_.release(p.login, p.ip);
   }
   std::optional<std::string> hash;
@@ -220,20 +220,20 @@ json StaffService::update_user(const Principal& p, std::int64_t id, const UserIn
   json out;
   db_.write([&](Tx& tx) {
     auto before = load_user(tx, id);
-    if (!before || !auth::allowed(tx, p, Action::read, user_subject(*before))) not_found(p);
+    if (!before || !auth::allowed(tx, p, Action::read, user_subject(*before))) not_found();
     // Roles, department and disabling are administration; a user may edit their own profile.
     const bool admin_fields = in.roles || in.department || in.disabled;
     const bool self = id == p.user_id;
     if (admin_fields || !self) auth::require(tx, p, Action::manage, user_subject(*before));
-    if (if_match && *if_match != (*before)["version"].get<std::int64_t>()) stale(p);
+    if (if_match && *if_match != (*before)["version"].get<std::int64_t>()) stale();
     std::optional<std::int64_t> dept;
     if (in.department && !in.department->empty()) {
       dept = department_id(tx, *in.department);
-      if (!dept) invalid(p, {{"department", i18n::t(p.lang, "err.department_unknown"), "unknown"}});
+      if (!dept) invalid({field_error("department", "err.department_unknown", "unknown")});
     }
     if (in.roles && self && std::find(in.roles->begin(), in.roles->end(), "admin") == in.roles->end() &&
         p.has(auth::Role::admin))
-      invalid(p, {{"roles", i18n::t(p.lang, "err.self_demote"), "self_demote"}});
+      invalid({field_error("roles", "err.self_demote", "self_demote")});
     auto now = store::now_iso();
     auto n = tx.exec(
         "UPDATE users SET full_name = COALESCE(?, full_name), email = COALESCE(?, email), lang = COALESCE(?, lang), "
@@ -243,7 +243,7 @@ json StaffService::update_user(const Principal& p, std::int64_t id, const UserIn
         {store::opt(in.full_name), store::opt(in.email), store::opt(in.lang), store::opt(hash),
          in.disabled ? store::Param{std::int64_t{*in.disabled ? 1 : 0}} : store::Param{nullptr},
          std::int64_t{in.department ? 1 : 0}, store::opt(dept), now, id, (*before)["version"].get<std::int64_t>()});
-    if (n != 1) stale(p);
+    if (n != 1) stale();
     if (in.roles) {
       tx.exec("DELETE FROM user_roles WHERE user_id = ?", {id});
       auto roles = *in.roles;
@@ -304,12 +304,12 @@ std::optional<std::int64_t> StaffService::find_user_id(const std::string& login)
 }
 
 json StaffService::create_department(const Principal& p, const std::string& name) {
-  if (name.empty() || name.size() > 200) invalid(p, {{"name", i18n::t(p.lang, "err.required"), "required"}});
+  if (name.empty() || name.size() > 200) invalid({field_error("name", "err.required", "required")});
   json out;
   db_.write([&](Tx& tx) {
     auth::require(tx, p, Action::create, Subject{"department"});
     if (tx.one("SELECT 1 FROM departments WHERE name = ?", {name}))
-      throw ApiError{core::ErrorKind::conflict, i18n::t(p.lang, "err.conflict"), "", {{"name", i18n::t(p.lang, "err.department_taken"), "taken"}}};
+      throw ApiError::keyed(core::ErrorKind::conflict, {"err.conflict"}, {}, {field_error("name", "err.department_taken", "taken")});
     auto r = tx.one("INSERT INTO departments (name, created_at) VALUES (?, ?) RETURNING id, name, version, created_at",
                     {name, store::now_iso()});
     audit::record(tx, &p, "create", "department", r->str(0), {{"name", {{"from", nullptr}, {"to", name}}}});
@@ -330,10 +330,10 @@ std::vector<json> StaffService::list_departments(const Principal& p) {
 
 json StaffService::create_job(const Principal& p, const JobInput& in) {
   std::vector<FieldError> errs;
-  if (!in.title || in.title->empty()) errs.push_back({"title", i18n::t(p.lang, "err.required"), "required"});
+  if (!in.title || in.title->empty()) errs.push_back(field_error("title", "err.required", "required"));
   if (in.role && !in.role->empty() && !auth::role_from_code(*in.role))
-    errs.push_back({"role", i18n::t(p.lang, "err.role"), "invalid"});
-  if (!errs.empty()) invalid(p, errs);
+    errs.push_back(field_error("role", "err.role", "invalid"));
+  if (!errs.empty()) invalid(errs);
   json out;
   db_.write([&](Tx& tx) {
     Subject s{"job_description"};
@@ -342,7 +342,7 @@ json StaffService::create_job(const Principal& p, const JobInput& in) {
     s.confidential = in.confidential.value_or(false);
     auth::require(tx, p, Action::create, s);
     if (s.department_id && !tx.one("SELECT 1 FROM departments WHERE id = ?", {*s.department_id}))
-      invalid(p, {{"department_id", i18n::t(p.lang, "err.department_unknown"), "unknown"}});
+      invalid({field_error("department_id", "err.department_unknown", "unknown")});
     auto now = store::now_iso();
     auto r = tx.one(
         "INSERT INTO job_descriptions (title, role, body, confidential, owner_id, department_id, created_at, updated_at) "
@@ -362,7 +362,7 @@ json StaffService::get_job(const Principal& p, std::int64_t id) {
   bool confidential = false;
   db_.read([&](Tx& tx) {
     auto j = load_job(tx, id);
-    if (!j || !auth::allowed(tx, p, Action::read, job_subject(*j))) not_found(p);
+    if (!j || !auth::allowed(tx, p, Action::read, job_subject(*j))) not_found();
     out = std::move(*j);
     confidential = out["confidential"].get<bool>();
   });
@@ -377,23 +377,23 @@ json StaffService::get_job(const Principal& p, std::int64_t id) {
 
 json StaffService::update_job(const Principal& p, std::int64_t id, const JobInput& in,
                               std::optional<std::int64_t> if_match) {
-  if (in.title && in.title->empty()) invalid(p, {{"title", i18n::t(p.lang, "err.required"), "required"}});
+  if (in.title && in.title->empty()) invalid({field_error("title", "err.required", "required")});
   if (in.role && !in.role->empty() && !auth::role_from_code(*in.role))
-    invalid(p, {{"role", i18n::t(p.lang, "err.role"), "invalid"}});
+    invalid({field_error("role", "err.role", "invalid")});
   json out;
   db_.write([&](Tx& tx) {
     auto before = load_job(tx, id);
-    if (!before || !auth::allowed(tx, p, Action::read, job_subject(*before))) not_found(p);
+    if (!before || !auth::allowed(tx, p, Action::read, job_subject(*before))) not_found();
     auth::require(tx, p, Action::update, job_subject(*before));
     const auto version = (*before)["version"].get<std::int64_t>();
-    if (if_match && *if_match != version) stale(p);
+    if (if_match && *if_match != version) stale();
     auto n = tx.exec(
         "UPDATE job_descriptions SET title = COALESCE(?, title), role = COALESCE(?, role), body = COALESCE(?, body), "
         "confidential = COALESCE(?, confidential), version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
         {store::opt(in.title), store::opt(in.role), store::opt(in.body),
          in.confidential ? store::Param{std::int64_t{*in.confidential ? 1 : 0}} : store::Param{nullptr},
          store::now_iso(), id, version});
-    if (n != 1) stale(p);
+    if (n != 1) stale();
     out = *load_job(tx, id);
     json b = *before, a = out;
     if (b["confidential"].get<bool>() || a["confidential"].get<bool>()) {
@@ -439,7 +439,7 @@ json StaffService::acknowledge_job(const Principal& p, std::int64_t id) {
   json out;
   db_.write([&](Tx& tx) {
     auto j = load_job(tx, id);
-    if (!j || !auth::allowed(tx, p, Action::read, job_subject(*j))) not_found(p);
+    if (!j || !auth::allowed(tx, p, Action::read, job_subject(*j))) not_found();
     const auto version = (*j)["version"].get<std::int64_t>();
     auto existing = tx.one("SELECT at FROM job_acknowledgements WHERE job_description_id = ? AND version = ? AND user_id = ?",
                            {id, version, p.user_id});
@@ -458,7 +458,7 @@ std::vector<json> StaffService::job_acknowledgements(const Principal& p, std::in
   std::vector<json> out;
   db_.read([&](Tx& tx) {
     auto j = load_job(tx, id);
-    if (!j || !auth::allowed(tx, p, Action::read, job_subject(*j))) not_found(p);
+    if (!j || !auth::allowed(tx, p, Action::read, job_subject(*j))) not_found();
     // Who signed what is the owner's and the heads' business; everyone else sees their own.
     const bool all = auth::allowed(tx, p, Action::update, job_subject(*j));
     auto rows = tx.query(
@@ -475,16 +475,16 @@ json StaffService::set_job_acl(const Principal& p, std::int64_t id, const std::v
   json out;
   db_.write([&](Tx& tx) {
     auto j = load_job(tx, id);
-    if (!j || !auth::allowed(tx, p, Action::read, job_subject(*j))) not_found(p);
+    if (!j || !auth::allowed(tx, p, Action::read, job_subject(*j))) not_found();
     auth::require(tx, p, Action::update, job_subject(*j));
     std::vector<std::int64_t> ids;
     std::vector<FieldError> errs;
     for (const auto& l : logins) {
       auto r = tx.one("SELECT id FROM users WHERE login = ?", {l});
-      if (!r) errs.push_back({"logins", i18n::t(p.lang, "err.user_unknown") + ": " + l, "unknown"});
+      if (!r) errs.push_back(field_error("logins", "err.user_unknown.named", "unknown", {{"value", l}}));
       else ids.push_back(r->i64(0));
     }
-    if (!errs.empty()) invalid(p, errs);
+    if (!errs.empty()) invalid(errs);
     json before = json::array();
     for (auto& r : tx.query("SELECT u.login FROM record_acl a JOIN users u ON u.id = a.user_id WHERE a.object_type = "
                             "'job_description' AND a.object_id = ? ORDER BY u.login",

@@ -167,7 +167,8 @@ http::Response page(http::Request& req, int status, const std::string& name, mst
 }
 
 http::Response error_page(http::Request& req, const http::ApiError& e) {
-  mstch::map d{{"status", std::to_string(http::status_of(e.kind))}, {"title", e.title}, {"detail", e.detail}};
+  const auto w = i18n::worded(e, ctx(req).lang);
+  mstch::map d{{"status", std::to_string(http::status_of(w.kind))}, {"title", w.title}, {"detail", w.detail}};
   auto r = page(req, http::status_of(e.kind), "error", d, "error.title");
   for (const auto& [k, v] : e.headers) r.set(k, v);
   return r;

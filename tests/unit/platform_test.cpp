@@ -210,6 +210,31 @@ TEST(Audit, DiffShowsChangedFieldsAndHidesSecrets) {
   EXPECT_EQ(d["new"]["to"], true);
 }
 
+TEST(I18n, KeyedErrorsArePutIntoWordsAtTheEdgeInTheCallersLanguage) {
+  using core::ErrorKind;
+  auto e = core::DomainError::keyed(ErrorKind::invalid, {"err.validation"}, {},
+                                    {core::FieldError{"roles", "", "invalid", {"err.role.named", {{"value", "boss"}}}},
+                                     core::FieldError{"login", "уже в словах", "taken"}});
+  EXPECT_EQ(e.title, "");  // nothing is said until the edge
+  const auto ru = i18n::worded(e, "ru"), en = i18n::worded(e, "en");
+  EXPECT_EQ(ru.title, i18n::t("ru", "err.validation"));
+  EXPECT_EQ(en.title, i18n::t("en", "err.validation"));
+  EXPECT_NE(ru.title, en.title);
+  EXPECT_EQ(ru.fields[0].message, "Неизвестная роль: boss");
+  EXPECT_EQ(en.fields[0].message, "Unknown role: boss");
+  EXPECT_EQ(en.fields[1].message, "уже в словах");  // a text already in words stays
+  EXPECT_EQ(std::string(en.what()), en.title);
+  // The policy's refusal is keyed too: the reader's language decides, not the principal's.
+  auth::Principal p;
+  p.lang = "ru";
+  try {
+    auth::require_scope(p, auth::Action::manage, "user", auth::Scope::all);
+    FAIL() << "a principal without roles may not manage users";
+  } catch (const core::DomainError& refused) {
+    EXPECT_EQ(i18n::worded(refused, "en").title, i18n::t("en", "err.forbidden.title"));
+  }
+}
+
 TEST(I18n, CataloguesHaveTheSameKeys) {
   auto missing = i18n::missing_keys();
   EXPECT_TRUE(missing.empty()) << missing.front();
