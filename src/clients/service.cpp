@@ -124,17 +124,6 @@ void contacts(const std::optional<std::vector<Phone>>& phones, const std::option
   }
 }
 
-
-
-using auth::Action;
-using auth::Principal;
-using auth::Scope;
-using auth::Subject;
-using ApiError = core::DomainError;
-using core::FieldError;
-using nlohmann::json;
-using store::Tx;
-
 // An ISO calendar date (YYYY-MM-DD, a real day, 1900–2999): the one date check of core.
 bool valid_date(const std::string& s) { return core::parse_date(s).ok(); }
 
