@@ -69,19 +69,19 @@ Merging<T> merging(Tx& tx, const Principal& p, std::int64_t survivor, std::int64
   Merging<T> m;
   m.survivor = load(tx, static_cast<T*>(nullptr), survivor);
   m.loser = load(tx, static_cast<T*>(nullptr), loser);
-  if (!m.survivor || !m.loser) not_found(p);
+  if (!m.survivor || !m.loser) not_found();
   for (const T* c : {&*m.survivor, &*m.loser}) {
-    if (!auth::allowed(tx, p, Action::read, subject(type, c->id, c->owner_id, c->department_id))) not_found(p);
+    if (!auth::allowed(tx, p, Action::read, subject(type, c->id, c->owner_id, c->department_id))) not_found();
     auth::require(tx, p, Action::update, subject(type, c->id, c->owner_id, c->department_id));
   }
   if (m.survivor->archived || m.loser->archived)
-    throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "",
-                   {{m.survivor->archived ? "id" : "loser_id", i18n::t(p.lang, "err.merge_archived"), "archived"}}};
+    throw ApiError::keyed(core::ErrorKind::invalid, {"err.validation"}, {},
+                          {field_error(m.survivor->archived ? "id" : "loser_id", "err.merge_archived", "archived")});
   m.after = *m.survivor;
   for (const auto& f : take_from_loser)
     if (!take_field(f, m.after, *m.loser))
-      throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "",
-                     {{"take_from_loser", i18n::t(p.lang, "err.unknown_field") + ": " + f, "unknown"}}};
+      throw ApiError::keyed(core::ErrorKind::invalid, {"err.validation"}, {},
+                            {field_error("take_from_loser", "err.unknown_field.named", "unknown", {{"value", f}})});
   return m;
 }
 
@@ -199,8 +199,8 @@ std::vector<DuplicateGroup> ClientsService::scan_duplicates(const Principal& p, 
 void ClientsService::mark_not_duplicate(const Principal& p, const std::string& type, std::int64_t a, std::int64_t b) {
   db_.write([&](Tx& tx) {
     for (auto id : {a, b}) {
-      const Subject s = subject_of(tx, p, type, id);
-      if (!auth::allowed(tx, p, Action::read, s)) not_found(p);
+      const Subject s = subject_of(tx, type, id);
+      if (!auth::allowed(tx, p, Action::read, s)) not_found();
       auth::require(tx, p, Action::update, s);
     }
     repo::mark_not_duplicate(tx, type, a, b, p.user_id);
@@ -211,7 +211,7 @@ void ClientsService::mark_not_duplicate(const Principal& p, const std::string& t
 json ClientsService::merge(const Principal& p, const std::string& type, std::int64_t survivor, std::int64_t loser,
                            const std::vector<std::string>& take_from_loser) {
   if (survivor == loser)
-    throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{"loser_id", i18n::t(p.lang, "err.merge_self"), "same"}}};
+    throw ApiError::keyed(core::ErrorKind::invalid, {"err.validation"}, {}, {field_error("loser_id", "err.merge_self", "same")});
   json out;
   db_.write([&](Tx& tx) {
     // Both records are locked first (a row lock on PostgreSQL; SQLite has one writer): a merge
@@ -222,9 +222,9 @@ json ClientsService::merge(const Principal& p, const std::string& type, std::int
     for (auto id : {survivor, loser}) {
       // Read rights first: a record the principal may not see is not found, merged or not.
       auto r = tx.one("SELECT owner_id, department_id, merged_into FROM " + table + " WHERE id = ?", {id});
-      if (!r || !auth::allowed(tx, p, Action::read, subject(type, id, r->opt_i64(0), r->opt_i64(1)))) not_found(p);
+      if (!r || !auth::allowed(tx, p, Action::read, subject(type, id, r->opt_i64(0), r->opt_i64(1)))) not_found();
       if (r->opt_i64(2))
-        throw ApiError{core::ErrorKind::conflict, i18n::t(p.lang, "err.conflict"), i18n::t(p.lang, "err.merge_done")};
+        throw ApiError::keyed(core::ErrorKind::conflict, {"err.conflict"}, {"err.merge_done"});
     }
     if (type == "company") {
       auto [s, l, after] = merging<Company>(tx, p, survivor, loser, take_from_loser);
@@ -235,7 +235,7 @@ json ClientsService::merge(const Principal& p, const std::string& type, std::int
       after.emails = moved->emails;
       // Referred by the record it absorbs: nobody referred it any more (not itself).
       if (after.referrer_company_id == loser) after.referrer_company_id.reset();
-      if (!update_company_tx(tx, p, *s, after)) stale(p);
+      if (!update_company_tx(tx, p, *s, after)) stale();
       repo::mark_merged(tx, type, loser, survivor);
       audit::record(tx, &p, "merge", "company", std::to_string(survivor),
                     {{"merged", loser}, {"taken_from_merged", take_from_loser}, {"merged_record", audit_view(lj)}});
@@ -250,7 +250,7 @@ json ClientsService::merge(const Principal& p, const std::string& type, std::int
       after.emails = moved->emails;
       after.companies = moved->companies;
       after.updated_at = store::now_iso();
-      if (!repo::update_person(tx, after, core::ru::person_name_key(after.full_name()))) stale(p);
+      if (!repo::update_person(tx, after, core::ru::person_name_key(after.full_name()))) stale();
       repo::mark_merged(tx, type, loser, survivor);
       auto full = repo::load_person(tx, survivor);
       auto changes = audit::diff(audit_view(to_json(*s)), audit_view(to_json(*full)));
@@ -266,7 +266,7 @@ json ClientsService::merge(const Principal& p, const std::string& type, std::int
 std::vector<json> ClientsService::history(const Principal& p, const std::string& type, std::int64_t id) {
   std::vector<json> out;
   db_.read([&](Tx& tx) {
-    if (!auth::allowed(tx, p, Action::read, subject_of(tx, p, type, id))) not_found(p);
+    if (!auth::allowed(tx, p, Action::read, subject_of(tx, type, id))) not_found();
     // The record's own history and that of the records merged into it.
     const std::string table = type == "company" ? "companies" : "persons";
 

@@ -317,8 +317,8 @@ std::vector<Candidate> ClientsService::company_candidates(const Principal& p, co
   return out;
 }
 
-static ApiError duplicate_error(const Principal& p, const std::vector<Candidate>& cands) {
-  ApiError e{core::ErrorKind::conflict, i18n::t(p.lang, "err.duplicate"), i18n::t(p.lang, "err.duplicate.detail")};
+static ApiError duplicate_error(const std::vector<Candidate>& cands) {
+  auto e = ApiError::keyed(core::ErrorKind::conflict, {"err.duplicate"}, {"err.duplicate.detail"});
   e.type = "https://sdelka.local/problems/duplicate";
   json arr = json::array();
   for (const auto& c : cands) arr.push_back(c.to_json());
@@ -409,12 +409,12 @@ json ClientsService::create_company(const Principal& p, const CompanyInput& in) 
   c.department_id = p.department_id;
   std::vector<FieldError> errs;
   apply(in, c, p.lang, errs);
-  finish(p, errs);
+  finish(errs);
   json out;
   db_.write([&](Tx& tx) {
     if (c.owner_id && *c.owner_id != p.user_id) {
       auto dept = tx.one("SELECT department_id FROM users WHERE id = ?", {*c.owner_id});
-      if (!dept) throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{"owner_id", i18n::t(p.lang, "err.user_unknown"), "unknown"}}};
+      if (!dept) throw ApiError::keyed(core::ErrorKind::invalid, {"err.validation"}, {}, {field_error("owner_id", "err.user_unknown", "unknown")});
       c.department_id = dept->opt_i64(0);
     }
     auth::require(tx, p, Action::create, subject("company", 0, c.owner_id, c.department_id));
@@ -422,7 +422,7 @@ json ClientsService::create_company(const Principal& p, const CompanyInput& in) 
       auth::require_reference(tx, p, "company", *c.referrer_company_id, "referrer_company_id", "err.company_unknown");
     if (!in.confirm_duplicate) {
       auto cands = candidates_tx(tx, p, c, std::nullopt);
-      if (!cands.empty()) throw duplicate_error(p, cands);
+      if (!cands.empty()) throw duplicate_error(cands);
     }
     insert_company_tx(tx, p, c);
     out = to_json(c);
@@ -434,7 +434,7 @@ json ClientsService::get_company(const Principal& p, std::int64_t id) {
   json out;
   db_.read([&](Tx& tx) {
     auto c = repo::load_company(tx, id);
-    if (!c || !auth::allowed(tx, p, Action::read, subject("company", id, c->owner_id, c->department_id))) not_found(p);
+    if (!c || !auth::allowed(tx, p, Action::read, subject("company", id, c->owner_id, c->department_id))) not_found();
     out = to_json(*c);
     json persons = json::array();
     for (auto& r : tx.query("SELECT pc.person_id, p.last_name, p.first_name, p.middle_name, pc.position, pc.decision_maker, "
@@ -456,19 +456,19 @@ json ClientsService::update_company(const Principal& p, std::int64_t id, const C
   db_.write([&](Tx& tx) {
     auto before = repo::load_company(tx, id);
     if (!before || !auth::allowed(tx, p, Action::read, subject("company", id, before->owner_id, before->department_id)))
-      not_found(p);
+      not_found();
     auth::require(tx, p, in.archived ? Action::archive : Action::update,
                   subject("company", id, before->owner_id, before->department_id));
-    if (if_match && *if_match != before->version) stale(p);
+    if (if_match && *if_match != before->version) stale();
     Company after = *before;
     std::vector<FieldError> errs;
     apply(in, after, p.lang, errs);
-    finish(p, errs);
+    finish(errs);
     if (after.referrer_company_id && after.referrer_company_id != before->referrer_company_id)
       auth::require_reference(tx, p, "company", *after.referrer_company_id, "referrer_company_id", "err.company_unknown");
     if (in.owner_id && in.owner_id != before->owner_id) {
       auto dept = tx.one("SELECT department_id FROM users WHERE id = ?", {*in.owner_id});
-      if (!dept) throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{"owner_id", i18n::t(p.lang, "err.user_unknown"), "unknown"}}};
+      if (!dept) throw ApiError::keyed(core::ErrorKind::invalid, {"err.validation"}, {}, {field_error("owner_id", "err.user_unknown", "unknown")});
       after.department_id = dept->opt_i64(0);
       // Handing a client to someone else is a head's or an admin's decision.
       auth::require(tx, p, Action::update, subject("company", id, after.owner_id, after.department_id));
@@ -480,10 +480,10 @@ json ClientsService::update_company(const Principal& p, std::int64_t id, const C
       std::string key = after.name != before->name ? core::ru::company_name_key(after.name) : std::string();
       if (!added.empty() || !key.empty()) {
         auto cands = candidates(tx, p, "company", added.inn, added.ogrn, added.phones, added.emails, key, id);
-        if (!cands.empty()) throw duplicate_error(p, cands);
+        if (!cands.empty()) throw duplicate_error(cands);
       }
     }
-    if (!update_company_tx(tx, p, *before, after)) stale(p);
+    if (!update_company_tx(tx, p, *before, after)) stale();
     out = to_json(after);
   });
   return out;
@@ -567,7 +567,7 @@ json ClientsService::create_person(const Principal& p, const PersonInput& in) {
   c.department_id = p.department_id;
   std::vector<FieldError> errs;
   apply(in, c, p.lang, errs);
-  finish(p, errs);
+  finish(errs);
   json out;
   db_.write([&](Tx& tx) {
     auth::require(tx, p, Action::create, subject("person", 0, c.owner_id, c.department_id));
@@ -577,7 +577,7 @@ json ClientsService::create_person(const Principal& p, const PersonInput& in) {
     const auto key = core::ru::person_name_key(c.full_name());
     if (!in.confirm_duplicate) {
       auto cands = person_candidates_tx(tx, p, c, std::nullopt, true, &key);
-      if (!cands.empty()) throw duplicate_error(p, cands);
+      if (!cands.empty()) throw duplicate_error(cands);
     }
     insert_person_tx(tx, p, c, /*index=*/true, &key);
     out = person_view(tx, p, *repo::load_person(tx, c.id));
@@ -625,7 +625,7 @@ json ClientsService::get_person(const Principal& p, std::int64_t id) {
   json out;
   db_.read([&](Tx& tx) {
     auto c = repo::load_person(tx, id);
-    if (!c || !auth::allowed(tx, p, Action::read, subject("person", id, c->owner_id, c->department_id))) not_found(p);
+    if (!c || !auth::allowed(tx, p, Action::read, subject("person", id, c->owner_id, c->department_id))) not_found();
     out = person_view(tx, p, *c);
   });
   return out;
@@ -637,14 +637,14 @@ json ClientsService::update_person(const Principal& p, std::int64_t id, const Pe
   db_.write([&](Tx& tx) {
     auto before = repo::load_person(tx, id);
     if (!before || !auth::allowed(tx, p, Action::read, subject("person", id, before->owner_id, before->department_id)))
-      not_found(p);
+      not_found();
     auth::require(tx, p, in.archived ? Action::archive : Action::update,
                   subject("person", id, before->owner_id, before->department_id));
-    if (if_match && *if_match != before->version) stale(p);
+    if (if_match && *if_match != before->version) stale();
     Person after = *before;
     std::vector<FieldError> errs;
     apply(in, after, p.lang, errs);
-    finish(p, errs);
+    finish(errs);
     if (in.companies) {
       // A new link must name a company p may see; links p cannot see (made by someone who could)
       // are neither shown to p nor dropped by p's edit.
@@ -661,7 +661,7 @@ json ClientsService::update_person(const Principal& p, std::int64_t id, const Pe
     }
     if (in.owner_id && in.owner_id != before->owner_id) {
       auto dept = tx.one("SELECT department_id FROM users WHERE id = ?", {*in.owner_id});
-      if (!dept) throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{"owner_id", i18n::t(p.lang, "err.user_unknown"), "unknown"}}};
+      if (!dept) throw ApiError::keyed(core::ErrorKind::invalid, {"err.validation"}, {}, {field_error("owner_id", "err.user_unknown", "unknown")});
       after.department_id = dept->opt_i64(0);
       auth::require(tx, p, Action::update, subject("person", id, after.owner_id, after.department_id));
     }
@@ -669,10 +669,10 @@ json ClientsService::update_person(const Principal& p, std::int64_t id, const Pe
       auto added = added_keys(*before, after);
       if (!added.empty()) {
         auto cands = candidates(tx, p, "person", added.inn, std::nullopt, added.phones, added.emails, "", id);
-        if (!cands.empty()) throw duplicate_error(p, cands);
+        if (!cands.empty()) throw duplicate_error(cands);
       }
     }
-    if (!update_person_tx(tx, p, *before, after, nullptr)) stale(p);
+    if (!update_person_tx(tx, p, *before, after, nullptr)) stale();
     out = person_view(tx, p, *repo::load_person(tx, id));
   });
   return out;
@@ -694,18 +694,18 @@ Page ClientsService::list_persons(const Principal& p, repo::ListQuery q) {
 
 json ClientsService::add_consent(const Principal& p, std::int64_t person_id, const Consent& in) {
   std::vector<FieldError> errs;
-  if (core::trim(in.purpose).empty()) errs.push_back({"purpose", i18n::t(p.lang, "err.required"), "required"});
+  if (core::trim(in.purpose).empty()) errs.push_back(field_error("purpose", "err.required", "required"));
   if (!valid_date(in.given_at) || in.given_at > store::now_iso().substr(0, 10))
-    errs.push_back({"given_at", i18n::t(p.lang, "err.date"), "format"});
+    errs.push_back(field_error("given_at", "err.date", "format"));
   if (!one_of(kConsentChannels, in.channel))
-    errs.push_back({"channel", i18n::t(p.lang, "err.one_of") + ": paper, web_form, email, phone, app", "enum"});
-  if (core::trim(in.text_version).empty()) errs.push_back({"text_version", i18n::t(p.lang, "err.required"), "required"});
-  finish(p, errs);
+    errs.push_back(field_error("channel", "err.one_of.named", "enum", {{"value", "paper, web_form, email, phone, app"}}));
+  if (core::trim(in.text_version).empty()) errs.push_back(field_error("text_version", "err.required", "required"));
+  finish(errs);
   json out;
   db_.write([&](Tx& tx) {
     auto person = repo::load_person(tx, person_id);
     if (!person || !auth::allowed(tx, p, Action::read, subject("person", person_id, person->owner_id, person->department_id)))
-      not_found(p);
+      not_found();
     auth::require(tx, p, Action::update, subject("person", person_id, person->owner_id, person->department_id));
     Consent c = in;
     c.purpose = std::string(core::trim(in.purpose));
@@ -719,14 +719,14 @@ json ClientsService::add_consent(const Principal& p, std::int64_t person_id, con
 
 json ClientsService::withdraw_consent(const Principal& p, std::int64_t person_id, std::int64_t consent_id,
                                       const std::string& at) {
-  if (!valid_date(at)) throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", {{"withdrawn_at", i18n::t(p.lang, "err.date"), "format"}}};
+  if (!valid_date(at)) throw ApiError::keyed(core::ErrorKind::invalid, {"err.validation"}, {}, {field_error("withdrawn_at", "err.date", "format")});
   json out;
   db_.write([&](Tx& tx) {
     auto person = repo::load_person(tx, person_id);
     if (!person || !auth::allowed(tx, p, Action::read, subject("person", person_id, person->owner_id, person->department_id)))
-      not_found(p);
+      not_found();
     auth::require(tx, p, Action::update, subject("person", person_id, person->owner_id, person->department_id));
-    if (!repo::withdraw_consent(tx, person_id, consent_id, at)) not_found(p);
+    if (!repo::withdraw_consent(tx, person_id, consent_id, at)) not_found();
     audit::record(tx, &p, "consent_withdrawn", "person", std::to_string(person_id),
                   {{"consent", {{"id", consent_id}, {"withdrawn_at", at}}}});
     out = person_view(tx, p, *repo::load_person(tx, person_id));

@@ -27,15 +27,19 @@ using core::FieldError;
 using nlohmann::json;
 using store::Tx;
 
-[[noreturn]] inline void not_found(const Principal& p) {
-  throw ApiError{core::ErrorKind::not_found, i18n::t(p.lang, "err.not_found"), i18n::t(p.lang, "err.not_found.detail")};
+// The errors carry catalogue keys; the edge puts them into words in the caller's language. (The
+// field checks of apply() still say their texts in the language they are given: the import writes
+// them into its report.)
+[[noreturn]] inline void not_found() {
+  throw ApiError::keyed(core::ErrorKind::not_found, {"err.not_found"}, {"err.not_found.detail"});
 }
-[[noreturn]] inline void stale(const Principal& p) {
-  throw ApiError{core::ErrorKind::precondition_failed, i18n::t(p.lang, "err.stale"), i18n::t(p.lang, "err.stale.detail")};
+[[noreturn]] inline void stale() {
+  throw ApiError::keyed(core::ErrorKind::precondition_failed, {"err.stale"}, {"err.stale.detail"});
 }
-inline void finish(const Principal& p, std::vector<FieldError>& errs) {
-  if (!errs.empty()) throw ApiError{core::ErrorKind::invalid, i18n::t(p.lang, "err.validation"), "", errs};
+inline void finish(std::vector<FieldError>& errs) {
+  if (!errs.empty()) throw ApiError::keyed(core::ErrorKind::invalid, {"err.validation"}, {}, errs);
 }
+using core::field_error;
 
 inline Subject subject(const std::string& type, std::int64_t id, std::optional<std::int64_t> owner,
                 std::optional<std::int64_t> dept) {
@@ -58,15 +62,15 @@ inline repo::Visibility visibility(const Principal& p, const std::string& type) 
 }
 
 // A record's owner and department (for the policy); not found (404) when there is none.
-inline Subject subject_of(Tx& tx, const Principal& p, const std::string& type, std::int64_t id) {
+inline Subject subject_of(Tx& tx, const std::string& type, std::int64_t id) {
   std::optional<std::int64_t> owner, dept;
   if (type == "company") {
     auto c = repo::load_company(tx, id);
-    if (!c) not_found(p);
+    if (!c) not_found();
     owner = c->owner_id, dept = c->department_id;
   } else {
     auto c = repo::load_person(tx, id);
-    if (!c) not_found(p);
+    if (!c) not_found();
     owner = c->owner_id, dept = c->department_id;
   }
   return subject(type, id, owner, dept);

@@ -53,6 +53,12 @@ struct FieldError {
   Text text = {};
 };
 
+// A field error whose text is a catalogue key with arguments, put into words at the edge.
+inline FieldError field_error(std::string field, std::string key, std::string code,
+                              std::vector<std::pair<std::string, std::string>> args = {}) {
+  return FieldError{std::move(field), "", std::move(code), Text{std::move(key), std::move(args)}};
+}
+
 class DomainError : public std::exception {
  public:
   DomainError(ErrorKind k, std::string title_, std::string detail_ = {}, std::vector<FieldError> fields_ = {})

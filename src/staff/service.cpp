@@ -29,9 +29,7 @@ using store::Tx;
 [[noreturn]] void invalid(std::vector<FieldError> errs) {
   throw ApiError::keyed(core::ErrorKind::invalid, {"err.validation"}, {}, std::move(errs));
 }
-FieldError field_error(std::string field, std::string key, std::string code, std::vector<std::pair<std::string, std::string>> args = {}) {
-  return FieldError{std::move(field), "", std::move(code), core::Text{std::move(key), std::move(args)}};
-}
+using core::field_error;
 
 const char* kUserCols =
     "u.id, u.login, u.full_name, u.email, u.department_id, COALESCE(d.name, ''), u.disabled, u.lang, u.version, "
