@@ -2,12 +2,11 @@
 // The web application, the composition root of the server: it registers every context (each
 // through its one register function, web::Host), and runs the request pipeline (routing, limits,
 // language, authentication, CSRF, idempotency, errors, metrics, logs). Only app/ includes this.
-#include <array>
-#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "app/metrics.hpp"
 #include "auth/service.hpp"
 #include "http/router.hpp"
 #include "web/host.hpp"
@@ -16,24 +15,6 @@ namespace sdelka::store { class Database; }
 
 namespace sdelka::web {
 
-class Metrics {
- public:
-  static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                      0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
-  explicit Metrics(std::size_t routes);
-  // Route index routes() means "no route matched".
-  void observe(std::size_t route, int status, double seconds);
-  std::string render(const http::Router& router, const store::Database& db) const;
-
- private:
-  struct Series {
-    std::array<std::atomic<std::uint64_t>, 5> by_class{};  // 1xx..5xx
-    std::array<std::atomic<std::uint64_t>, kBuckets.size() + 1> buckets{};
-    std::atomic<std::uint64_t> sum_us{0};
-  };
-  std::unique_ptr<Series[]> series_;
-  std::size_t n_;
-};
 
 class App final : public Host {
  public:
